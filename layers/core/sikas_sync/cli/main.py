@@ -1,0 +1,170 @@
+"""`sikas-sync`: the command-line contract of shared/contracts/cli.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from ..domains import DOMAINS, get_domain
+from ..reference import wilayah
+from ..validation import RulesContext, validate_file
+from .output import file_result_text
+from .progress import Progress
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SampleFormat = Literal["csv", "xlsx", "jsonl"]
+FORMATS: tuple[SampleFormat, ...] = ("csv", "xlsx", "jsonl")
+DOMAIN_SLUGS = [domain.slug for domain in DOMAINS]
+
+
+class UsageError(Exception):
+    pass
+
+
+def region_code(value: str) -> str:
+    """A kabupaten/kota (or province) code that exists in the Kemendagri table."""
+    code = value.strip()
+    found = wilayah.lookup(code) if re.fullmatch(r"\d{2}(\.\d{2})?", code) else None
+    if found is None or found.tingkat not in ("provinsi", "kabupaten_kota"):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a Kemendagri province or kabupaten/kota code (e.g. 12.09)"
+        )
+    return code
+
+
+def ratio(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return number
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sikas-sync", description="SIKAS labour-data integration with the Ministry of Manpower."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check one export offline, before it is uploaded")
+    validate.add_argument("file", type=Path, metavar="FILE")
+    validate.add_argument("--domain", required=True, choices=DOMAIN_SLUGS, metavar="SLUG")
+    validate.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    validate.add_argument("--region-code", type=region_code, default="12.09", metavar="CODE")
+
+    sample = commands.add_parser("sample", help="write a realistic synthetic SIKAS export")
+    sample.add_argument("--domain", required=True, choices=DOMAIN_SLUGS, metavar="SLUG")
+    sample.add_argument("--rows", required=True, type=positive_int, metavar="N")
+    sample.add_argument("--seed", type=int, default=0, metavar="S")
+    sample.add_argument("--invalid-ratio", type=ratio, default=0.0, metavar="R")
+    sample.add_argument("--format", choices=FORMATS, default="csv")
+    sample.add_argument("--out", required=True, type=Path, metavar="PATH")
+    sample.add_argument("--region-code", type=region_code, default="12.09", metavar="CODE")
+
+    demo = commands.add_parser("demo", help="the main job on the embedded stack, with sample data")
+    demo.add_argument("--rows", type=positive_int, default=200, metavar="N", help="rows per domain")
+    demo.add_argument("--json", action="store_true")
+    return parser
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    domain = get_domain(args.domain)
+    progress = Progress(f"validating {path.name}")
+    result = validate_file(
+        path,
+        domain,
+        name=path.name,
+        context=RulesContext(region_code=args.region_code),
+        on_progress=progress.update,
+    )
+    progress.done()
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(file_result_text(result))
+    return EXIT_OK if result.status == "processed" and result.rejected == 0 else EXIT_FAILED
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from ..sample import SampleSpec, write_sample  # Faker loads slowly; only `sample` needs it
+
+    out: Path = args.out
+    if out.exists() and out.is_dir():
+        raise UsageError(f"{out} is a directory; give a file path")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spec = SampleSpec(
+        domain=args.domain,
+        rows=args.rows,
+        seed=args.seed,
+        invalid_ratio=args.invalid_ratio,
+        format=args.format,
+        region_code=args.region_code,
+    )
+    progress = Progress(f"writing {out.name}")
+    result = write_sample(spec, out, on_progress=progress.update)
+    progress.done()
+    print(
+        f"wrote {result.rows} rows ({len(result.broken)} broken on purpose) to {result.path}", file=sys.stderr
+    )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Until the pipeline exists: sample every domain, validate it, print the per-domain summary."""
+    from ..sample import SampleSpec, write_sample
+
+    summaries = []
+    with tempfile.TemporaryDirectory(prefix="sikas-demo-") as folder:
+        for index, domain in enumerate(DOMAINS):
+            fmt: SampleFormat = FORMATS[index % len(FORMATS)]
+            path = Path(folder) / f"{domain.slug}_demo.{fmt}"
+            spec = SampleSpec(domain=domain.slug, rows=args.rows, seed=index, invalid_ratio=0.05, format=fmt)
+            write_sample(spec, path)
+            summaries.append(validate_file(path, domain, name=path.name))
+    if args.json:
+        print(json.dumps({"files": [s.as_json() for s in summaries]}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{'domain':<18} {'file':<28} {'rows':>6} {'valid':>6} {'rejected':>8} {'warnings':>8}")
+        for s in summaries:
+            print(
+                f"{s.domain or '-':<18} {s.file:<28} {s.rows:>6} {s.valid:>6} {s.rejected:>8} {s.warnings:>8}"
+            )
+    return EXIT_OK
+
+
+HANDLERS = {"validate": cmd_validate, "sample": cmd_sample, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return HANDLERS[args.command](args)
+    except UsageError as problem:
+        parser.exit(EXIT_USAGE, f"sikas-sync {args.command}: error: {problem}\n")
+    except OSError as problem:  # unreadable path, full disk: say what, not a traceback
+        parser.exit(
+            EXIT_USAGE,
+            f"sikas-sync {args.command}: error: {problem.strerror or problem}: {problem.filename}\n",
+        )
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""kartu_ak1: one AK/1 job-seeker card application or issuance (natural key: nomor_pendaftaran)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
+
+from . import values as v
+from .base import CrossFieldRules, Domain, DomainRecord
+
+CARD_VALIDITY_YEARS = 2  # an AK/1 card is valid two years from issuance unless SIKAS says otherwise
+
+
+class KartuAk1(DomainRecord):
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"nik"})
+
+    nomor_pendaftaran: Annotated[str, v.required(v.text(40))]
+    nik: Annotated[str, v.required(v.nik)]
+    status: Annotated[str, v.required(v.enum("PENGAJUAN", "PROSES", "TERBIT", "DITOLAK"))]
+    tanggal_pengajuan: Annotated[dt.date, v.required(v.past_date)]
+    tanggal_terbit: Annotated[dt.date | None, v.optional(v.past_date)] = None
+    berlaku_sampai: Annotated[dt.date | None, v.optional(v.date)] = None
+    alasan_tolak: Annotated[str | None, v.optional(v.text())] = None
+
+    @classmethod
+    def check_rules(cls, values: Mapping[str, Any], rules: CrossFieldRules) -> None:
+        status, issued, applied = (
+            values.get("status"),
+            values.get("tanggal_terbit"),
+            values.get("tanggal_pengajuan"),
+        )
+        # Blank cells are None in `values`; cells that failed their own rule are absent (not "missing").
+        if status == "TERBIT" and "tanggal_terbit" in values and issued is None:
+            rules.fail("tanggal_terbit", "value_required", "Wajib diisi bila status TERBIT")
+        if status == "DITOLAK" and "alasan_tolak" in values and values["alasan_tolak"] is None:
+            rules.fail("alasan_tolak", "value_required", "Wajib diisi bila status DITOLAK")
+        if issued is not None and applied is not None and issued < applied:
+            rules.fail(
+                "tanggal_terbit", "date_before_other", "Tanggal terbit tidak boleh sebelum tanggal pengajuan"
+            )
+
+    def fill_defaults(self) -> None:
+        if self.berlaku_sampai is None and self.tanggal_terbit is not None:
+            self.berlaku_sampai = add_years(self.tanggal_terbit, CARD_VALIDITY_YEARS)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a non-leap target year
+        return day.replace(year=day.year + years, day=28)
+
+
+DOMAIN = Domain(
+    slug="kartu_ak1",
+    title="Kartu AK/1",
+    model=KartuAk1,
+    natural_key=("nomor_pendaftaran",),
+    aliases={"no_pendaftaran": "nomor_pendaftaran", "nomor_ak1": "nomor_pendaftaran"},
+)

@@ -1,0 +1,31 @@
+"""pemberi_kerja: an employer (natural key: nib)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from . import values as v
+from .base import Domain, DomainRecord
+
+
+class PemberiKerja(DomainRecord):
+    nib: Annotated[str, v.required(v.nib)]
+    npwp: Annotated[str | None, v.optional(v.npwp)] = None
+    nama_perusahaan: Annotated[str, v.required(v.text())]
+    kbli: Annotated[list[str], v.required(v.kbli_list)]
+    skala_usaha: Annotated[str | None, v.optional(v.enum("MIKRO", "KECIL", "MENENGAH", "BESAR"))] = None
+    kode_wilayah: Annotated[
+        str, v.required(v.kode_wilayah("kecamatan", "desa_kelurahan", within_region=True))
+    ]
+    alamat: Annotated[str | None, v.optional(v.text())] = None
+    telepon: Annotated[str | None, v.optional(v.telepon)] = None
+    email: Annotated[str | None, v.optional(v.email)] = None
+
+
+DOMAIN = Domain(
+    slug="pemberi_kerja",
+    title="Pemberi kerja",
+    model=PemberiKerja,
+    natural_key=("nib",),
+    aliases={"nama_pemberi_kerja": "nama_perusahaan", "no_telepon": "telepon"},
+)

@@ -1,0 +1,65 @@
+"""pencari_kerja: a registered job seeker (natural key: nik)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
+
+from . import values as v
+from .base import CrossFieldRules, Domain, DomainRecord
+from .person import check_nik_agrees
+
+MINIMUM_AGE = 15  # job seekers register from working age
+_STATUS = v.enum("TERDAFTAR", "SUDAH_BEKERJA", "KEDALUWARSA", "DIHAPUS")
+
+
+class PencariKerja(DomainRecord):
+    personal_fields: ClassVar[frozenset[str]] = frozenset(
+        {"nik", "nama", "tempat_lahir", "tanggal_lahir", "alamat", "no_hp", "email"}
+    )
+
+    nik: Annotated[str, v.required(v.nik)]
+    nama: Annotated[str, v.required(v.text(100))]
+    tempat_lahir: Annotated[str | None, v.optional(v.text())] = None
+    tanggal_lahir: Annotated[dt.date, v.required(v.past_date)]
+    jenis_kelamin: Annotated[str, v.required(v.jenis_kelamin)]
+    pendidikan: Annotated[str, v.required(v.pendidikan)]
+    jurusan: Annotated[str | None, v.optional(v.text())] = None
+    kode_wilayah: Annotated[str, v.required(v.kode_wilayah("desa_kelurahan", within_region=True))]
+    alamat: Annotated[str | None, v.optional(v.text())] = None
+    no_hp: Annotated[str | None, v.optional(v.no_hp)] = None
+    email: Annotated[str | None, v.optional(v.email)] = None
+    kbji_diminati: Annotated[str | None, v.optional(v.kbji)] = None
+    tanggal_daftar: Annotated[dt.date, v.required(v.past_date)]
+    status: Annotated[str, v.optional(_STATUS, default="TERDAFTAR")] = "TERDAFTAR"
+
+    @classmethod
+    def check_rules(cls, values: Mapping[str, Any], rules: CrossFieldRules) -> None:
+        check_nik_agrees(rules, values.get("nik"), values.get("tanggal_lahir"), values.get("jenis_kelamin"))
+        born, registered = values.get("tanggal_lahir"), values.get("tanggal_daftar")
+        if born is None or registered is None:
+            return
+        if registered < born:
+            rules.fail(
+                "tanggal_daftar", "date_before_other", "Tanggal daftar tidak boleh sebelum tanggal lahir"
+            )
+        elif age_on(born, registered) < MINIMUM_AGE:
+            rules.fail("tanggal_lahir", "age_below_minimum", "Usia pada tanggal daftar minimal 15 tahun")
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+DOMAIN = Domain(
+    slug="pencari_kerja",
+    title="Pencari kerja",
+    model=PencariKerja,
+    natural_key=("nik",),
+    aliases={
+        "pendidikan_terakhir": "pendidikan",
+        "tgl_daftar": "tanggal_daftar",
+        "kode_desa": "kode_wilayah",
+    },
+)

@@ -1,0 +1,28 @@
+"""Rules about a person that several domains share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import values as v
+from .base import CrossFieldRules
+
+
+def check_nik_agrees(rules: CrossFieldRules, nik: str | None, birth: dt.date | None, sex: str | None) -> None:
+    """The NIK encodes the birth date (DDMMYY) and sex (day + 40 for women): they must agree."""
+    if nik is None:
+        return
+    encoded = v.nik_birth_date(nik)
+    if (
+        birth is not None
+        and encoded is not None
+        and (encoded.day, encoded.month, encoded.year % 100)
+        != (
+            birth.day,
+            birth.month,
+            birth.year % 100,
+        )
+    ):
+        rules.fail("tanggal_lahir", "nik_birth_date_mismatch", "Tanggal lahir tidak sesuai dengan NIK")
+    if sex is not None and v.nik_sex(nik) != sex:
+        rules.fail("jenis_kelamin", "nik_sex_mismatch", "Jenis kelamin tidak sesuai dengan NIK")

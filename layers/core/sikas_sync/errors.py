@@ -1,0 +1,31 @@
+"""Outcomes that reach SIKAS operators: a stable English code plus a message in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class RowIssue:
+    """One problem of one data row; `row` is 1-based and does not count the header."""
+
+    row: int
+    column: str | None
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+class FileRejected(Exception):
+    """The whole file is refused for one clear reason; its rows are not looked at."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

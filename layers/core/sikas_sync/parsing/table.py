@@ -1,0 +1,47 @@
+"""The shape every export reader produces: a header and a stream of raw rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# What a reader may hand over for one cell: text from CSV/JSON, typed values from XLSX/JSON.
+Cell = str | int | float | bool | dt.date | dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """Bounds that keep a hostile or broken file from exhausting memory or time."""
+
+    max_file_bytes: int = 512 * 1024 * 1024  # larger uploads are rejected before reading
+    max_record_bytes: int = 1024 * 1024  # one CSV/JSONL record (line) at most
+    max_columns: int = 500
+    max_xlsx_uncompressed_bytes: int = 2 * 1024 * 1024 * 1024
+    max_xlsx_compression_ratio: int = 200  # zip-bomb guard per member
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One data row as read. `number` is 1-based, the header not counted.
+
+    `values` lines up with the table's header (missing trailing cells are None). When the reader
+    could not make sense of the row, `values` is None and `error` holds (code, message).
+    """
+
+    number: int
+    values: list[Cell] | None
+    error: tuple[str, str] | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    """An opened export: what was detected, the header, and a one-pass iterator over its rows."""
+
+    format: str  # "csv", "tsv", "xlsx", "jsonl"
+    header: list[str]
+    rows: Iterator[RawRow]
+    encoding: str | None = None
+    delimiter: str | None = None
+    compressed: bool = False
+    details: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Public reference data the rules need (Kemendagri region codes)."""

@@ -1,0 +1,59 @@
+"""Validating one export file end to end: open, map the header, check every row, find duplicates."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import BinaryIO
+
+from ..domains.base import Domain
+from ..errors import FileRejected
+from ..parsing import open_table
+from ..parsing.table import ReadLimits
+from .validator import FileResult, RowOutcome, RowValidator, RulesContext, ValidRecord, duplicate_warning
+
+ProgressCallback = Callable[[int], None]  # called with the number of rows read so far
+RecordSink = Callable[[ValidRecord], None]
+PROGRESS_EVERY = 5000
+
+
+def validate_file(
+    source: str | os.PathLike[str] | BinaryIO,
+    domain: Domain,
+    *,
+    name: str,
+    context: RulesContext | None = None,
+    limits: ReadLimits | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_outcome: Callable[[RowOutcome], None] | None = None,
+) -> FileResult:
+    """Validate every row; keep counts and the first row errors. `on_outcome` sees every row."""
+    result = FileResult(file=name, domain=domain.slug)
+    try:
+        with open_table(source, name=name, limits=limits or ReadLimits()) as table:
+            validator = RowValidator(table, domain, context or RulesContext())
+            result.ignored_columns = validator.columns.ignored
+            for outcome in validator.outcomes():
+                result.rows += 1
+                if outcome.record is None:
+                    result.rejected += 1
+                    if len(result.errors) < result.max_errors:
+                        result.errors.extend(outcome.errors[: result.max_errors - len(result.errors)])
+                else:
+                    result.valid += 1
+                if on_outcome is not None:
+                    on_outcome(outcome)
+                if on_progress is not None and result.rows % PROGRESS_EVERY == 0:
+                    on_progress(result.rows)
+            if result.rows == 0:
+                raise FileRejected("file_no_rows", "Berkas hanya berisi header, tanpa baris data")
+            superseded = validator.superseded_rows()
+    except FileRejected as problem:
+        result.reject(problem)
+        return result
+    for row, winner in sorted(superseded.items()):
+        result.warning_list.append(duplicate_warning(row, winner, domain))
+    result.warnings = len(result.warning_list)
+    if on_progress is not None:
+        on_progress(result.rows)
+    return result
