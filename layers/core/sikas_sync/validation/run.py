@@ -26,13 +26,17 @@ def validate_file(
     limits: ReadLimits | None = None,
     on_progress: ProgressCallback | None = None,
     on_outcome: Callable[[RowOutcome], None] | None = None,
+    on_header: Callable[[list[str]], None] | None = None,
+    size_hint: int | None = None,
 ) -> FileResult:
     """Validate every row; keep counts and the first row errors. `on_outcome` sees every row."""
     result = FileResult(file=name, domain=domain.slug)
     try:
-        with open_table(source, name=name, limits=limits or ReadLimits()) as table:
+        with open_table(source, name=name, limits=limits or ReadLimits(), size=size_hint) as table:
             validator = RowValidator(table, domain, context or RulesContext())
             result.ignored_columns = validator.columns.ignored
+            if on_header is not None:
+                on_header(table.header)
             for outcome in validator.outcomes():
                 result.rows += 1
                 if outcome.record is None:

@@ -8,14 +8,15 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
+from pydantic_core.core_schema import ErrorType
 
 from ..domains.base import CROSS_FIELD_ERROR, Domain, DomainRecord
 from ..domains.values import DEFAULT_REGION_CODE, WIB
 from ..errors import FileRejected, RowIssue
-from ..parsing.table import RawRow, Table
+from ..parsing.table import Cell, RawRow, Table
 from .canonical import content_hash, record_data
 from .headers import ColumnMap, map_header
 
@@ -46,6 +47,9 @@ class RowOutcome:
     row: int
     record: ValidRecord | None  # None when rejected
     errors: list[RowIssue]
+    # For a rejected row: its cells as read (for quarantine) and by field (for masked reports).
+    raw: list[Cell] | None = None
+    fields: dict[str, Cell] | None = None
 
 
 def row_errors(
@@ -60,16 +64,21 @@ def row_errors(
     Given the model and the row's data, the cross-field rules among the fields that did pass are
     added, so a row reports every error it has.
     """
-    issues = _converted(row, error)
-    failed = {issue.column for issue in issues if issue.column}
+    issues, failed = _converted(row, error)
+    # Field errors mean pydantic never reached the model's rules; run those that still apply.
     if model is not None and data is not None and failed:
         for rule in model.partial_rule_issues(data, failed, context or {}):
             issues.append(RowIssue(row, rule["column"], rule["code"], rule["message"]))
     return issues
 
 
-def _converted(row: int, error: ValidationError) -> list[RowIssue]:
+_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
+
+
+def _converted(row: int, error: ValidationError) -> tuple[list[RowIssue], set[str]]:
+    """The issues, and the fields that failed on their own (not through a cross-field rule)."""
     issues: list[RowIssue] = []
+    failed_fields: set[str] = set()
     for item in error.errors(include_url=False, include_input=False):
         if item["type"] == CROSS_FIELD_ERROR:
             for rule in item.get("ctx", {}).get("issues", []):
@@ -80,10 +89,12 @@ def _converted(row: int, error: ValidationError) -> list[RowIssue]:
         message = item["msg"]
         if code == "missing":  # a required field whose column exists but the reader gave no cell
             code, message = "value_required", "Wajib diisi"
-        elif "_" in code and not code.islower():
+        elif code in _PYDANTIC_ERROR_TYPES:  # pydantic's own English text must not reach operators
             code, message = "value_invalid", "Nilai tidak valid"
         issues.append(RowIssue(row, column, code, message))
-    return issues
+        if column:
+            failed_fields.add(column)
+    return issues, failed_fields
 
 
 class RowValidator:
@@ -118,7 +129,8 @@ class RowValidator:
         try:
             parsed = model.model_validate(data, context=context)
         except ValidationError as error:
-            return RowOutcome(raw.number, None, row_errors(raw.number, error, model, data, context))
+            issues = row_errors(raw.number, error, model, data, context)
+            return RowOutcome(raw.number, None, issues, raw=values, fields=data)
         record_values = record_data(parsed)
         key = self.domain.key_of(record_values)
         self._remember_key(key, raw.number)
