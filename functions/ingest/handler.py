@@ -1,0 +1,77 @@
+"""ingest-<domain>: an export landed in the inbox; validate it and store its records.
+
+Thin by design: parse the SQS-wrapped S3 event, hand each object to the core, report partial
+batch failures so only the failed message is retried.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sikas_sync.config import load_settings
+from sikas_sync.events import InboxSqsRecord, S3TestEvent
+from sikas_sync.ingest.service import FileSummary
+from sikas_sync.ingest.wiring import ingest_file
+from sikas_sync.observability import logger, metrics, tracer
+
+processor = BatchProcessor(event_type=EventType.SQS, model=InboxSqsRecord)
+
+
+def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None:
+    if isinstance(record.body, S3TestEvent):
+        return  # S3's check that the queue accepts notifications
+    settings = load_settings()
+    # The lease on a file must outlive this invocation: derive it from the time Lambda gives us.
+    timeout_s = max(1, lambda_context.get_remaining_time_in_millis() // 1000)
+    for notification in record.body.Records:
+        obj = notification.s3.object
+        logger.set_correlation_id(f"{obj.key}#{obj.versionId or '-'}")
+        summary = ingest_file(notification.s3.bucket.name, obj.key, obj.versionId, settings, timeout_s)
+        _record_metrics(summary)
+        # Counts only: never row contents. ("created" is a reserved LogRecord attribute.)
+        logger.info(
+            "file processed",
+            extra={
+                "object_key": summary.key,
+                "domain": summary.domain,
+                "file_status": summary.status,
+                "reason_code": summary.reason_code,
+                "counts": {
+                    "rows": summary.rows,
+                    "valid": summary.valid,
+                    "rejected": summary.rejected,
+                    "created": summary.created,
+                    "updated": summary.updated,
+                    "unchanged": summary.unchanged,
+                    "warnings": summary.warnings,
+                    "pushed": summary.pushed,
+                },
+            },
+        )
+
+
+def _record_metrics(summary: FileSummary) -> None:
+    metrics.add_dimension(name="domain", value=summary.domain or "unknown")
+    metrics.add_metric(name="FilesReceived", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="FilesRejected", unit=MetricUnit.Count, value=int(summary.status == "rejected"))
+    for name, value in (
+        ("RowsValid", summary.valid),
+        ("RowsRejected", summary.rejected),
+        ("RecordsCreated", summary.created),
+        ("RecordsUpdated", summary.updated),
+        ("RecordsUnchanged", summary.unchanged),
+    ):
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+@logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=handle_record, processor=processor, context=context
+    )

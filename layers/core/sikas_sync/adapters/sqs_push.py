@@ -1,0 +1,46 @@
+"""PushQueue over SQS: one small message per changed record, sent ten at a time."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..ingest.ports import PushMessage
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+SEND_BATCH = 10  # SendMessageBatch limit
+SEND_ATTEMPTS = 3
+
+
+class PushQueueError(RuntimeError):
+    pass
+
+
+class SqsPushQueue:
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._sqs = client
+        self._url = queue_url
+
+    def send(self, messages: list[PushMessage]) -> None:
+        for start in range(0, len(messages), SEND_BATCH):
+            chunk = messages[start : start + SEND_BATCH]
+            entries: list[Any] = [
+                {
+                    "Id": str(index),
+                    "MessageBody": json.dumps(
+                        {"domain": m.domain, "record_id": m.record_id, "version": m.version},
+                        separators=(",", ":"),
+                    ),
+                }
+                for index, m in enumerate(chunk)
+            ]
+            for _ in range(SEND_ATTEMPTS):
+                response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
+                failed_ids = {failure["Id"] for failure in response.get("Failed", [])}
+                entries = [entry for entry in entries if entry["Id"] in failed_ids]
+                if not entries:
+                    break
+            else:
+                raise PushQueueError(f"{len(entries)} push messages could not be queued")

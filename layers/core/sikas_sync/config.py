@@ -1,0 +1,33 @@
+"""What a function learns from its environment, typed and checked once per cold start."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import BaseModel, Field, ValidationError
+
+
+class FunctionSettings(BaseModel):
+    """Environment variables set by the CDK app (and by the embedded stack for each invocation)."""
+
+    region_code: str = Field(alias="REGION_CODE", pattern=r"^\d{2}(\.\d{2})?$")
+    inbox_bucket: str = Field(alias="INBOX_BUCKET")
+    records_table: str = Field(alias="RECORDS_TABLE")
+    files_table: str = Field(alias="FILES_TABLE")
+    push_queue_url: str = Field(alias="PUSH_QUEUE_URL")
+    hmac_secret_name: str = Field(alias="HMAC_SECRET_NAME")
+    max_file_bytes: int = Field(alias="MAX_FILE_BYTES", default=512 * 1024 * 1024, gt=0)
+    domain: str | None = Field(alias="DOMAIN", default=None)  # set for the per-domain ingest functions
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def load_settings() -> FunctionSettings:
+    try:
+        return FunctionSettings.model_validate(dict(os.environ))
+    except ValidationError as error:
+        # Names of the missing/invalid variables only; values could be anything.
+        names = ", ".join(str(item["loc"][0]) for item in error.errors())
+        raise ConfigurationError(f"function environment incomplete or invalid: {names}") from None

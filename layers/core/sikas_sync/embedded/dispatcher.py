@@ -1,0 +1,138 @@
+"""What the Lambda service does for an SQS event source, done here because moto's own mapping
+ignores partial batch failures and needs Docker: poll, build the real event, invoke the handler,
+delete what succeeded, and leave failures to their visibility timeout and the queue's redrive."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .functions import Handler, LocalLambdaContext
+
+
+@dataclass
+class EventSourceMapping:
+    function_name: str
+    handler: Handler
+    queue_url: str
+    queue_arn: str
+    batch_size: int
+    timeout_s: int
+    memory_mb: int
+    environment: dict[str, str]
+
+
+@dataclass
+class InvocationStats:
+    invocations: int = 0
+    messages: int = 0
+    failed_messages: int = 0
+    errors: int = 0
+
+
+def _lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+    body = message["Body"]
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": body,
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": message.get("MessageAttributes", {}),
+        "md5OfBody": message.get("MD5OfBody")
+        or hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    # Lambda gives each function its own environment; in one process we set it per invocation.
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+class Dispatcher:
+    def __init__(self, sqs: Any, region: str, log: IO[str]) -> None:
+        self._sqs = sqs
+        self._region = region
+        self._log = log
+        self.mappings: list[EventSourceMapping] = []
+        self.stats: dict[str, InvocationStats] = {}
+
+    def add(self, mapping: EventSourceMapping) -> None:
+        self.mappings.append(mapping)
+        self.stats[mapping.function_name] = InvocationStats()
+
+    def poll(self, mapping: EventSourceMapping) -> int:
+        """One receive + invoke for one mapping; the number of messages handed to the function."""
+        response = self._sqs.receive_message(
+            QueueUrl=mapping.queue_url,
+            MaxNumberOfMessages=min(mapping.batch_size, 10),
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+            WaitTimeSeconds=0,
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            return 0
+        event = {"Records": [_lambda_record(m, mapping.queue_arn, self._region) for m in messages]}
+        context = LocalLambdaContext(
+            mapping.function_name, mapping.memory_mb, mapping.timeout_s, self._region
+        )
+        stats = self.stats[mapping.function_name]
+        stats.invocations += 1
+        stats.messages += len(messages)
+        failed: set[str]
+        try:
+            with _environment(mapping.environment), contextlib.redirect_stdout(self._log):
+                result = mapping.handler(event, context)
+            failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
+        except Exception as error:  # a crashed invocation: every message stays for a retry
+            stats.errors += 1
+            self._log.write(f"{mapping.function_name}: invocation failed: {type(error).__name__}\n")
+            failed = {m["MessageId"] for m in messages}
+        stats.failed_messages += len(failed)
+        done = [
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+            for i, m in enumerate(messages)
+            if m["MessageId"] not in failed
+        ]
+        if done:
+            self._sqs.delete_message_batch(QueueUrl=mapping.queue_url, Entries=done)
+        return len(messages)
+
+    def queue_depth(self, queue_url: str) -> int:
+        attributes = self._sqs.get_queue_attributes(
+            QueueUrl=queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(
+            attributes["ApproximateNumberOfMessagesNotVisible"]
+        )
+
+    def run_until_idle(
+        self, mappings: list[EventSourceMapping], deadline: float, pause_s: float = 0.05
+    ) -> bool:
+        """Poll until the mappings' queues hold no message, visible or in flight; False at the deadline."""
+        while time.monotonic() < deadline:
+            handled = sum(self.poll(mapping) for mapping in mappings)
+            if handled == 0:
+                if all(self.queue_depth(m.queue_url) == 0 for m in mappings):
+                    return True
+                time.sleep(pause_s)  # messages in flight: wait for their visibility timeout
+        return False

@@ -1,0 +1,64 @@
+"""Parser models for the events the functions receive.
+
+Powertools' S3SqsEventNotificationModel requires fields (userIdentity, requestParameters, bucket
+ownerIdentity) that S3's test event and the moto emulator omit; these models keep only what the
+pipeline reads, on top of Powertools' SQS record model.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from pydantic import BaseModel, Field, Json, field_validator
+
+
+class S3ObjectInfo(BaseModel):
+    key: str
+    size: int | None = None
+    versionId: str | None = None
+    sequencer: str | None = None
+
+    @field_validator("key")
+    @classmethod
+    def _decode(cls, key: str) -> str:
+        # S3 URL-encodes keys in notifications, spaces as "+".
+        return unquote_plus(key)
+
+
+class S3BucketInfo(BaseModel):
+    name: str
+
+
+class S3Entity(BaseModel):
+    bucket: S3BucketInfo
+    object: S3ObjectInfo
+
+
+class S3NotificationRecord(BaseModel):
+    eventName: str
+    s3: S3Entity
+
+
+class S3Notification(BaseModel):
+    Records: list[S3NotificationRecord] = Field(default_factory=list)
+
+
+class S3TestEvent(BaseModel):
+    """Sent once when a notification configuration is created; carries no object."""
+
+    Event: Literal["s3:TestEvent"]
+    Bucket: str | None = None
+
+
+class InboxSqsRecord(SqsRecordModel):
+    body: Json[S3TestEvent | S3Notification]
+
+
+class PushRequest(BaseModel):
+    """The push queue's message: which record version to deliver (no personal data)."""
+
+    domain: str
+    record_id: str
+    version: int = Field(ge=1)

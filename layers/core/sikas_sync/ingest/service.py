@@ -1,0 +1,337 @@
+"""The ingest use case: one export in the inbox becomes versioned records, push messages and a report.
+
+Plain Python: the Lambda handler gives it an ObjectRef and adapters; tests give it fakes.
+Pass 1 validates every row and spools the valid ones to a temporary file (bounded memory); the
+duplicates of the file are known only at its end. Pass 2 writes records whose content changed and
+queues them for the ministry. Nothing is written before the whole file was read, so a file that
+turns out broken half-way writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from ..domains import BY_SLUG, Domain
+from ..errors import FileRejected
+from ..parsing.table import ReadLimits
+from ..resources import QUARANTINE_PREFIX, REPORTS_PREFIX
+from ..validation import RowOutcome, RulesContext, validate_file
+from ..validation.validator import FileResult
+from .ports import (
+    Claim,
+    FileLedger,
+    ObjectMissing,
+    ObjectRef,
+    ObjectStore,
+    PushMessage,
+    PushQueue,
+    RecordStore,
+    RecordWrite,
+    StoredRecord,
+)
+from .record_ids import record_id
+from .report import QuarantineWriter, ReportWriter
+
+WRITE_BATCH = 100  # records looked up (BatchGetItem) and decided together
+
+
+class FileBusy(Exception):
+    """Another invocation holds this file's lease: retry later (the message returns to the queue)."""
+
+
+@dataclass
+class IngestDeps:
+    objects: ObjectStore
+    records: RecordStore
+    ledger: FileLedger
+    push: PushQueue
+    hmac_key: bytes
+    clock: Callable[[], float] = time.time
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    region_code: str
+    max_file_bytes: int
+    lease_s: int  # a little more than the function timeout
+
+
+@dataclass
+class FileSummary:
+    """One `files[]` entry of cli.md's `run` summary, plus what the ledger needs."""
+
+    file: str
+    key: str
+    domain: str | None
+    status: str = "processed"
+    reason: str | None = None
+    reason_code: str | None = None
+    rows: int = 0
+    valid: int = 0
+    rejected: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    version_id: str | None = None
+    pushed: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "key": self.key,
+            "domain": self.domain,
+            "status": self.status,
+            "reason": self.reason,
+            "rows": self.rows,
+            "valid": self.valid,
+            "rejected": self.rejected,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "warnings": self.warnings,
+            "errors": self.errors,
+        }
+
+    def ledger_json(self) -> dict[str, Any]:
+        return {
+            **self.as_json(),
+            "reason_code": self.reason_code,
+            "version_id": self.version_id,
+            "pushed": self.pushed,
+        }
+
+    @classmethod
+    def from_ledger(cls, data: dict[str, Any]) -> FileSummary:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def domain_of_key(key: str) -> Domain | None:
+    prefix, _, rest = key.partition("/")
+    return BY_SLUG.get(prefix) if rest else None
+
+
+def ingest_object(ref: ObjectRef, deps: IngestDeps, settings: IngestSettings) -> FileSummary:
+    """Process one uploaded export exactly once, however often its event is delivered."""
+    claim = deps.ledger.claim(ref, settings.lease_s, deps.clock())
+    if claim.state == "done":
+        return FileSummary.from_ledger(claim.summary or {})
+    if claim.state == "busy":
+        raise FileBusy(ref.file_id)
+    summary = _process(ref, deps, settings, claim)
+    deps.ledger.complete(ref, summary.ledger_json(), deps.clock())
+    return summary
+
+
+def _process(ref: ObjectRef, deps: IngestDeps, settings: IngestSettings, claim: Claim) -> FileSummary:
+    domain = domain_of_key(ref.key)
+    summary = FileSummary(
+        file=posixpath.basename(ref.key),
+        key=ref.key,
+        domain=domain.slug if domain else None,
+        version_id=ref.version_id,
+    )
+    report = ReportWriter(domain)
+    quarantine = QuarantineWriter()
+    try:
+        if domain is None or _is_unsafe(ref.key):
+            _reject(
+                summary,
+                FileRejected("prefix_unknown", "Awalan (folder) berkas bukan salah satu domain SIKAS"),
+            )
+        else:
+            _ingest_rows(
+                ref,
+                domain,
+                deps=deps,
+                settings=settings,
+                summary=summary,
+                report=report,
+                quarantine=quarantine,
+                resumed=claim.state == "resumed",
+            )
+        _store_report(ref, deps, summary, report, quarantine)
+    finally:
+        report.close()
+        quarantine.close()
+    return summary
+
+
+def _is_unsafe(key: str) -> bool:
+    parts = key.split("/")
+    return any(part in ("", ".", "..") for part in parts) or "\x00" in key
+
+
+def _reject(summary: FileSummary, problem: FileRejected) -> None:
+    summary.status, summary.reason, summary.reason_code = "rejected", problem.message, problem.code
+    summary.rows = summary.valid = summary.rejected = summary.warnings = 0
+    summary.created = summary.updated = summary.unchanged = 0
+    summary.errors = []
+
+
+def _ingest_rows(
+    ref: ObjectRef,
+    domain: Domain,
+    *,
+    deps: IngestDeps,
+    settings: IngestSettings,
+    summary: FileSummary,
+    report: ReportWriter,
+    quarantine: QuarantineWriter,
+    resumed: bool,
+) -> None:
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as spool:
+
+        def on_outcome(outcome: RowOutcome) -> None:
+            if outcome.record is None:
+                report.add_rejected(outcome)
+                quarantine.add(outcome)
+                return
+            rec = outcome.record
+            spool.write(
+                json.dumps([rec.row, rec.natural_key, rec.data, rec.content_hash], ensure_ascii=False)
+            )
+            spool.write("\n")
+
+        try:
+            size = deps.objects.size(ref)
+            with deps.objects.open(ref) as body:
+                result = validate_file(
+                    body,
+                    domain,
+                    name=summary.file,
+                    context=RulesContext(region_code=settings.region_code),
+                    limits=ReadLimits(max_file_bytes=settings.max_file_bytes),
+                    on_outcome=on_outcome,
+                    on_header=quarantine.header,
+                    size_hint=size,
+                )
+        except ObjectMissing:
+            _reject(
+                summary, FileRejected("file_missing", "Berkas sudah tidak ada di bucket saat akan diproses")
+            )
+            return
+        _copy_counts(result, summary)
+        if result.status == "rejected":
+            _reject(summary, FileRejected(result.reason_code or "file_rejected", result.reason or ""))
+            return
+        for warning in result.warning_list:
+            report.add_warning(warning)
+        superseded = {issue.row for issue in result.warning_list if issue.code == "duplicate_key"}
+        spool.seek(0)
+        _write_records(_spooled(spool, superseded), ref, domain, deps, summary, resumed=resumed)
+
+
+def _copy_counts(result: FileResult, summary: FileSummary) -> None:
+    summary.rows, summary.valid, summary.rejected = result.rows, result.valid, result.rejected
+    summary.warnings = result.warnings
+    summary.errors = [issue.as_dict() for issue in result.errors]
+
+
+def _spooled(
+    spool: IO[str], superseded: set[int]
+) -> Iterator[tuple[int, tuple[str, ...], dict[str, Any], str]]:
+    for line in spool:
+        row, natural_key, data, content_hash = json.loads(line)
+        if row in superseded:
+            continue  # a later row of the same file has the same key and wins
+        yield row, tuple(natural_key), data, content_hash
+
+
+def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_records(
+    rows: Iterator[tuple[int, tuple[str, ...], dict[str, Any], str]],
+    ref: ObjectRef,
+    domain: Domain,
+    deps: IngestDeps,
+    summary: FileSummary,
+    *,
+    resumed: bool,
+) -> None:
+    for batch in _batches(rows, WRITE_BATCH):
+        pending = {
+            record_id(deps.hmac_key, domain.slug, key): (row, key, data, h) for row, key, data, h in batch
+        }
+        stored = deps.records.get_many(domain.slug, list(pending))
+        writes, pushes = _decide(pending, stored, domain.slug, ref.file_id, summary, resumed=resumed)
+        if writes:
+            deps.records.write(writes)
+        if pushes:
+            # Only after the records are stored: a push message must find its version.
+            deps.push.send(pushes)
+            summary.pushed += len(pushes)
+
+
+def _decide(
+    pending: dict[str, tuple[int, tuple[str, ...], dict[str, Any], str]],
+    stored: dict[str, StoredRecord],
+    domain: str,
+    file_id: str,
+    summary: FileSummary,
+    *,
+    resumed: bool,
+) -> tuple[list[RecordWrite], list[PushMessage]]:
+    writes: list[RecordWrite] = []
+    pushes: list[PushMessage] = []
+    for rid, (row, key, data, content_hash) in pending.items():
+        current = stored.get(rid)
+        if current is None or current.content_hash != content_hash:
+            write = RecordWrite(
+                domain=domain,
+                record_id=rid,
+                version=1 if current is None else current.version + 1,
+                content_hash=content_hash,
+                data=data,
+                natural_key=key,
+                file_id=file_id,
+                row=row,
+                carried=current.carried if current else {},
+            )
+            writes.append(write)
+            pushes.append(PushMessage(domain, rid, write.version))
+            if write.created:
+                summary.created += 1
+            else:
+                summary.updated += 1
+        elif resumed and current.last_file == file_id:
+            # An earlier attempt at this very file wrote it and died: count it as that attempt
+            # did, and queue it again in case its push message was never sent.
+            if current.version == 1:
+                summary.created += 1
+            else:
+                summary.updated += 1
+            pushes.append(PushMessage(domain, rid, current.version))
+        else:
+            summary.unchanged += 1
+    return writes, pushes
+
+
+def _store_report(
+    ref: ObjectRef, deps: IngestDeps, summary: FileSummary, report: ReportWriter, quarantine: QuarantineWriter
+) -> None:
+    document = {**summary.as_json(), "version_id": ref.version_id, "reason_code": summary.reason_code}
+    with report.render(document) as body:
+        deps.objects.put(ref.bucket, REPORTS_PREFIX + ref.key + ".json", body, "application/json")
+    if quarantine.rows:
+        with quarantine.render() as body:
+            deps.objects.put(
+                ref.bucket, QUARANTINE_PREFIX + ref.key + ".csv", body, "text/csv; charset=utf-8"
+            )

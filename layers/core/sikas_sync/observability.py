@@ -1,0 +1,68 @@
+"""One place for the functions' logger, metrics and tracer, and the filter that keeps personal data out."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+SERVICE = "sikas-sync"
+NAMESPACE = "SikasSync"
+
+
+class _CurrentStdout:
+    """Writes to whatever sys.stdout is now: on Lambda the same thing, in the embedded stack the
+    invocation's log capture (so `run --json` keeps stdout for its one JSON document)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+logger = Logger(service=SERVICE, stream=_CurrentStdout())  # type: ignore[arg-type]
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+tracer = Tracer(service=SERVICE)
+
+_NIK_SHAPED = re.compile(r"(?<!\d)(\d{4})\d{12}(?!\d)")
+PERSONAL_KEYS = re.compile(r"nik|nama|no_hp|phone|alamat|email|tanggal_lahir|npwp|telepon", re.IGNORECASE)
+
+
+def redact(value: Any) -> Any:
+    """Mask NIK-shaped numbers in text and whole values under personal-looking keys."""
+    if isinstance(value, str):
+        return _NIK_SHAPED.sub(lambda m: m.group(1) + "*" * 12, value)
+    if isinstance(value, dict):
+        return {k: "***" if _personal_key(k) else redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(redact(v) for v in value)
+    return value
+
+
+def _personal_key(key: object) -> bool:
+    return isinstance(key, str) and PERSONAL_KEYS.search(key) is not None
+
+
+class PersonalDataFilter(logging.Filter):
+    """Last line of defence: whatever slips into a log call is masked before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if record.args:
+            record.args = redact(record.args) if isinstance(record.args, tuple) else record.args
+        for key, value in list(record.__dict__.items()):
+            if key in _STANDARD_ATTRS:
+                continue
+            record.__dict__[key] = "***" if PERSONAL_KEYS.search(key) else redact(value)
+        return True
+
+
+_STANDARD_ATTRS = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+logger.addFilter(PersonalDataFilter())

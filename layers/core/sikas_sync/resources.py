@@ -1,0 +1,118 @@
+"""The resource plan: every queue, table, function and setting, derived once from the domain registry.
+
+Both runtimes read this module: the CDK app (infra/) builds CloudFormation from it, the embedded
+stack (sikas_sync.embedded) creates the same resources on the local AWS emulation. A test compares
+the synthesized template with the embedded stack, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .domains import DOMAINS
+
+DEFAULT_REGION_CODE = "12.09"  # Kabupaten Asahan; any kabupaten/kota deploys with its own code
+
+# Prefixes of the inbox bucket that are written by the pipeline itself, never by SIKAS.
+REPORTS_PREFIX = "reports/"
+QUARANTINE_PREFIX = "quarantine/"
+
+
+@dataclass(frozen=True)
+class QueuePlan:
+    name: str  # logical name; CDK lets CloudFormation pick the physical one
+    visibility_timeout_s: int
+    max_receive_count: int  # receives before the message moves to the DLQ
+    retention_s: int = 4 * 24 * 3600
+    dlq_retention_s: int = 14 * 24 * 3600  # the maximum: two weeks to notice and redrive
+
+    @property
+    def dlq_name(self) -> str:
+        return f"{self.name}-dlq"
+
+
+@dataclass(frozen=True)
+class FunctionPlan:
+    name: str
+    handler_dir: str  # folder under functions/
+    timeout_s: int
+    memory_mb: int
+    batch_size: int  # SQS messages per invocation
+    max_concurrency: int  # event source mapping MaximumConcurrency (2..1000)
+
+
+@dataclass(frozen=True)
+class IngestPlan:
+    """One domain's share of the ingest path: prefix filter → queue (+DLQ) → function."""
+
+    domain: str
+    prefix: str
+    queue: QueuePlan
+    function: FunctionPlan
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    name: str
+    partition_key: str
+    ttl_attribute: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    region_code: str
+    ingest: tuple[IngestPlan, ...]
+    records_table: TablePlan
+    files_table: TablePlan
+    push_queue: QueuePlan
+    hmac_secret_name: str
+    max_file_bytes: int
+
+    def ingest_for(self, domain: str) -> IngestPlan:
+        return next(plan for plan in self.ingest if plan.domain == domain)
+
+
+# Lambda processes one export per message; the visibility timeout is 6x the function timeout as
+# AWS recommends for SQS event sources, so a slow retry never overlaps a running invocation.
+INGEST_TIMEOUT_S = 900
+INGEST_MEMORY_MB = 1024
+VISIBILITY_FACTOR = 6
+
+
+def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.0) -> ResourcePlan:
+    """The plan for one deployment. `time_scale` < 1 shrinks timeouts for the embedded stack."""
+
+    def seconds(value: int) -> int:
+        return max(1, round(value * time_scale))
+
+    ingest = tuple(
+        IngestPlan(
+            domain=domain.slug,
+            prefix=f"{domain.slug}/",
+            queue=QueuePlan(
+                name=f"ingest-{domain.slug}",
+                visibility_timeout_s=seconds(INGEST_TIMEOUT_S * VISIBILITY_FACTOR),
+                max_receive_count=3,
+            ),
+            function=FunctionPlan(
+                name=f"ingest-{domain.slug}",
+                handler_dir="ingest",
+                timeout_s=seconds(INGEST_TIMEOUT_S),
+                memory_mb=INGEST_MEMORY_MB,
+                batch_size=1,  # one export per invocation: the whole 15 minutes go to one file
+                max_concurrency=5,
+            ),
+        )
+        for domain in DOMAINS
+    )
+    return ResourcePlan(
+        region_code=region_code,
+        ingest=ingest,
+        records_table=TablePlan(name="records", partition_key="pk"),
+        files_table=TablePlan(name="files", partition_key="file_id", ttl_attribute="expires_at"),
+        push_queue=QueuePlan(
+            name="push", visibility_timeout_s=seconds(60 * VISIBILITY_FACTOR), max_receive_count=50
+        ),
+        hmac_secret_name="sikas-sync/record-id-key",  # noqa: S106 - the secret's name, not its value
+        max_file_bytes=512 * 1024 * 1024,
+    )
