@@ -15,7 +15,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[cli,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[cli,dev,infra]'
 	touch $(STAMP)
 
 demo: $(STAMP)

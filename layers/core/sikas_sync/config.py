@@ -18,6 +18,15 @@ class FunctionSettings(BaseModel):
     hmac_secret_name: str = Field(alias="HMAC_SECRET_NAME")
     max_file_bytes: int = Field(alias="MAX_FILE_BYTES", default=512 * 1024 * 1024, gt=0)
     domain: str | None = Field(alias="DOMAIN", default=None)  # set for the per-domain ingest functions
+    # Delivery (the push, sweep and reconcile functions)
+    ministry_url: str | None = Field(alias="MINISTRY_URL", default=None)
+    ministry_secret_name: str | None = Field(alias="MINISTRY_SECRET_NAME", default=None)
+    ministry_timeout_s: float = Field(alias="MINISTRY_TIMEOUT_S", default=10.0, gt=0)
+    ministry_rate_limit_per_s: float | None = Field(alias="MINISTRY_RATE_LIMIT_PER_S", default=None, gt=0)
+    backoff_base_s: float = Field(alias="BACKOFF_BASE_S", default=30.0, gt=0)
+    backoff_cap_s: float = Field(alias="BACKOFF_CAP_S", default=1800.0, gt=0)
+    breaker_failures: int = Field(alias="BREAKER_FAILURES", default=5, ge=1)
+    breaker_recovery_s: int = Field(alias="BREAKER_RECOVERY_S", default=300, ge=1)
 
 
 class ConfigurationError(RuntimeError):

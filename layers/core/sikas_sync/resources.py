@@ -59,13 +59,28 @@ class TablePlan:
 
 
 @dataclass(frozen=True)
+class DeliveryPlan:
+    """The push function and the knobs of delivery (all configurable per deployment)."""
+
+    function: FunctionPlan
+    backoff_base_s: int
+    backoff_cap_s: int
+    breaker_failures: int
+    breaker_recovery_s: int
+    ministry_timeout_s: int
+    ministry_rate_limit_per_s: float | None
+
+
+@dataclass(frozen=True)
 class ResourcePlan:
     region_code: str
     ingest: tuple[IngestPlan, ...]
     records_table: TablePlan
     files_table: TablePlan
     push_queue: QueuePlan
+    delivery: DeliveryPlan
     hmac_secret_name: str
+    ministry_secret_name: str
     max_file_bytes: int
 
     def ingest_for(self, domain: str) -> IngestPlan:
@@ -75,6 +90,7 @@ class ResourcePlan:
 # Lambda processes one export per message; the visibility timeout is 6x the function timeout as
 # AWS recommends for SQS event sources, so a slow retry never overlaps a running invocation.
 INGEST_TIMEOUT_S = 900
+PUSH_TIMEOUT_S = 60
 INGEST_MEMORY_MB = 1024
 VISIBILITY_FACTOR = 6
 
@@ -110,9 +126,29 @@ def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.
         ingest=ingest,
         records_table=TablePlan(name="records", partition_key="pk"),
         files_table=TablePlan(name="files", partition_key="file_id", ttl_attribute="expires_at"),
+        # 50 receives with backoff from 30 s doubling to a 30 min cap: about a day of retries.
         push_queue=QueuePlan(
-            name="push", visibility_timeout_s=seconds(60 * VISIBILITY_FACTOR), max_receive_count=50
+            name="push",
+            visibility_timeout_s=seconds(PUSH_TIMEOUT_S * VISIBILITY_FACTOR),
+            max_receive_count=50,
+        ),
+        delivery=DeliveryPlan(
+            function=FunctionPlan(
+                name="push",
+                handler_dir="push",
+                timeout_s=seconds(PUSH_TIMEOUT_S),
+                memory_mb=512,
+                batch_size=100,  # ministry batches hold up to 100 records
+                max_concurrency=2,  # with the client's rate limit: what the ministry can take
+            ),
+            backoff_base_s=seconds(30),
+            backoff_cap_s=seconds(1800),
+            breaker_failures=5,
+            breaker_recovery_s=seconds(300),
+            ministry_timeout_s=10,
+            ministry_rate_limit_per_s=None,
         ),
         hmac_secret_name="sikas-sync/record-id-key",  # noqa: S106 - the secret's name, not its value
+        ministry_secret_name="sikas-sync/ministry-client",  # noqa: S106 - the secret's name, not its value
         max_file_bytes=512 * 1024 * 1024,
     )

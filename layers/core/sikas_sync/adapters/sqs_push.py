@@ -44,3 +44,16 @@ class SqsPushQueue:
                     break
             else:
                 raise PushQueueError(f"{len(entries)} push messages could not be queued")
+
+
+class SqsMessageDelay:
+    """Backoff by hiding a failed message for a while (ChangeMessageVisibility)."""
+
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._sqs = client
+        self._url = queue_url
+
+    def delay(self, receipt_handle: str, seconds: int) -> None:
+        self._sqs.change_message_visibility(
+            QueueUrl=self._url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+        )

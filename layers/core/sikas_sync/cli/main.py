@@ -14,7 +14,7 @@ from typing import Literal
 from ..domains import DOMAINS, get_domain
 from ..reference import wilayah
 from ..validation import RulesContext, validate_file
-from .output import file_result_text
+from .output import file_result_text, run_summary_text
 from .progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -42,6 +42,13 @@ def ratio(value: str) -> float:
     number = float(value)
     if not 0 <= number <= 1:
         raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return number
+
+
+def positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
     return number
 
 
@@ -73,9 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, type=Path, metavar="PATH")
     sample.add_argument("--region-code", type=region_code, default="12.09", metavar="CODE")
 
+    run = commands.add_parser("run", help="the whole pipeline on a fresh embedded stack, for the given files")
+    run.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    run.add_argument("--domain", choices=DOMAIN_SLUGS, metavar="SLUG")
+    run.add_argument("--ministry-url", metavar="URL", help="another implementation of ministry-api.yaml")
+    run.add_argument("--region-code", type=region_code, default="12.09", metavar="CODE")
+    run.add_argument("--json", action="store_true", help="exactly one JSON document on stdout")
+    run.add_argument("--timeout", type=positive_float, default=300.0, metavar="SECONDS")
+    run.add_argument("--verbose", action="store_true", help="function logs on stderr instead of a log file")
+
     demo = commands.add_parser("demo", help="the main job on the embedded stack, with sample data")
     demo.add_argument("--rows", type=positive_int, default=200, metavar="N", help="rows per domain")
     demo.add_argument("--json", action="store_true")
+    demo.add_argument("--verbose", action="store_true")
     return parser
 
 
@@ -124,30 +141,76 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Until the pipeline exists: sample every domain, validate it, print the per-domain summary."""
-    from ..sample import SampleSpec, write_sample
+def cmd_run(args: argparse.Namespace) -> int:
+    from .run import Upload, all_terminal, credentials_from_env, log_sink, resolve_domain, run_pipeline
 
-    summaries = []
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        raise UsageError("no such file: " + ", ".join(missing))
+    if args.ministry_url and not re.match(r"^https?://", args.ministry_url):
+        raise UsageError("--ministry-url must be an http(s) URL")
+    uploads = [Upload(path, resolve_domain(path, args.domain)) for path in args.files]
+    log, log_path = log_sink(args.verbose)
+    try:
+        summary = run_pipeline(
+            uploads,
+            region_code=args.region_code,
+            ministry_url=args.ministry_url,
+            credentials=credentials_from_env(),
+            timeout_s=args.timeout,
+            log=log,
+        )
+    finally:
+        if log_path:
+            log.close()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(run_summary_text(summary))
+    if log_path:
+        print(f"function logs: {log_path}", file=sys.stderr)
+    return EXIT_OK if all_terminal(summary) else EXIT_FAILED
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Sample exports of every domain (a few bad rows, one bad file), the whole pipeline, a summary."""
+    from ..sample import SampleSpec, write_sample
+    from .run import Upload, all_terminal, credentials_from_env, log_sink, run_pipeline
+
+    log, log_path = log_sink(args.verbose)
     with tempfile.TemporaryDirectory(prefix="sikas-demo-") as folder:
+        uploads = []
         for index, domain in enumerate(DOMAINS):
             fmt: SampleFormat = FORMATS[index % len(FORMATS)]
             path = Path(folder) / f"{domain.slug}_demo.{fmt}"
-            spec = SampleSpec(domain=domain.slug, rows=args.rows, seed=index, invalid_ratio=0.05, format=fmt)
+            spec = SampleSpec(domain=domain.slug, rows=args.rows, seed=index, invalid_ratio=0.03, format=fmt)
             write_sample(spec, path)
-            summaries.append(validate_file(path, domain, name=path.name))
-    if args.json:
-        print(json.dumps({"files": [s.as_json() for s in summaries]}, ensure_ascii=False, indent=2))
-    else:
-        print(f"{'domain':<18} {'file':<28} {'rows':>6} {'valid':>6} {'rejected':>8} {'warnings':>8}")
-        for s in summaries:
-            print(
-                f"{s.domain or '-':<18} {s.file:<28} {s.rows:>6} {s.valid:>6} {s.rejected:>8} {s.warnings:>8}"
+            uploads.append(Upload(path, domain.slug))
+        bad = Path(folder) / "lowongan_rusak.csv"
+        bad.write_text("id_lowongan;jabatan\nL-1;Operator\n", encoding="utf-8")  # required columns missing
+        uploads.append(Upload(bad, "lowongan"))
+        try:
+            summary = run_pipeline(
+                uploads,
+                region_code="12.09",
+                ministry_url=None,
+                credentials=credentials_from_env(),
+                timeout_s=300,
+                log=log,
             )
-    return EXIT_OK
+        finally:
+            if log_path:
+                log.close()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(run_summary_text(summary))
+    if log_path:
+        print(f"function logs: {log_path}", file=sys.stderr)
+    return EXIT_OK if all_terminal(summary) else EXIT_FAILED
 
 
-HANDLERS = {"validate": cmd_validate, "sample": cmd_sample, "demo": cmd_demo}
+HANDLERS = {"validate": cmd_validate, "sample": cmd_sample, "run": cmd_run, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

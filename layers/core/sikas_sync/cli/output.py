@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..validation import FileResult
 
 MAX_ERRORS_SHOWN = 20
@@ -23,4 +25,37 @@ def file_result_text(result: FileResult) -> str:
         lines.append(f"  … more errors: --json lists the first {result.max_errors}")
     for issue in result.warning_list[:MAX_ERRORS_SHOWN]:
         lines.append(f"  row {issue.row:>7}  warning {issue.code}: {issue.message}")
+    return "\n".join(lines)
+
+
+def run_summary_text(summary: dict[str, Any]) -> str:
+    """The `run`/`demo` summary as a table per file and the delivery totals."""
+    lines = [f"region {summary['region_code']}", ""]
+    header = (
+        f"{'file':<30} {'domain':<17} {'status':<9} {'rows':>6} {'valid':>6} {'rej.':>5}"
+        f" {'new':>6} {'upd.':>5} {'same':>6}"
+    )
+    lines += [header, "-" * len(header)]
+    for entry in summary["files"]:
+        lines.append(
+            f"{entry['file'][:30]:<30} {entry['domain'] or '-':<17} {entry['status']:<9} {entry['rows']:>6}"
+            f" {entry['valid']:>6} {entry['rejected']:>5} {entry['created']:>6} {entry['updated']:>5}"
+            f" {entry['unchanged']:>6}"
+        )
+        if entry["status"] == "rejected":
+            lines.append(f"{'':<30}   reason: {entry['reason']}")
+        for error in entry["errors"][:3]:
+            where = f"row {error['row']}: {error['column'] or '-'}"
+            lines.append(f"{'':<30}   {where} {error['code']} — {error['message']}")
+        if len(entry["errors"]) > 3:
+            lines.append(
+                f"{'':<30}   … {entry['rejected'] - 3} more rejected rows (see --json or the report)"
+            )
+    d = summary["delivery"]
+    lines += [
+        "",
+        f"delivery: queued {d['queued']}, delivered {d['delivered']},"
+        f" refused by ministry {d['rejected_by_ministry']}, pending {d['pending']},"
+        f" dead-lettered {d['dead_lettered']}, ministry requests {d['attempts']}",
+    ]
     return "\n".join(lines)

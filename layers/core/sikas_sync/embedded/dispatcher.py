@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -73,21 +75,32 @@ class Dispatcher:
         self._log = log
         self.mappings: list[EventSourceMapping] = []
         self.stats: dict[str, InvocationStats] = {}
+        self.metrics: dict[str, float] = {}  # EMF metrics the functions emitted, summed by name
 
     def add(self, mapping: EventSourceMapping) -> None:
         self.mappings.append(mapping)
         self.stats[mapping.function_name] = InvocationStats()
 
+    def _receive(self, mapping: EventSourceMapping) -> list[dict[str, Any]]:
+        """Up to batch_size messages, ten per ReceiveMessage call, as Lambda's poller gathers them."""
+        messages: list[dict[str, Any]] = []
+        while len(messages) < mapping.batch_size:
+            response = self._sqs.receive_message(
+                QueueUrl=mapping.queue_url,
+                MaxNumberOfMessages=min(mapping.batch_size - len(messages), 10),
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
+            )
+            received = response.get("Messages", [])
+            if not received:
+                break
+            messages.extend(received)
+        return messages
+
     def poll(self, mapping: EventSourceMapping) -> int:
-        """One receive + invoke for one mapping; the number of messages handed to the function."""
-        response = self._sqs.receive_message(
-            QueueUrl=mapping.queue_url,
-            MaxNumberOfMessages=min(mapping.batch_size, 10),
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-            WaitTimeSeconds=0,
-        )
-        messages = response.get("Messages", [])
+        """One gather + invoke for one mapping; the number of messages handed to the function."""
+        messages = self._receive(mapping)
         if not messages:
             return 0
         event = {"Records": [_lambda_record(m, mapping.queue_arn, self._region) for m in messages]}
@@ -98,14 +111,16 @@ class Dispatcher:
         stats.invocations += 1
         stats.messages += len(messages)
         failed: set[str]
+        captured = io.StringIO()
         try:
-            with _environment(mapping.environment), contextlib.redirect_stdout(self._log):
+            with _environment(mapping.environment), contextlib.redirect_stdout(captured):
                 result = mapping.handler(event, context)
             failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
         except Exception as error:  # a crashed invocation: every message stays for a retry
             stats.errors += 1
-            self._log.write(f"{mapping.function_name}: invocation failed: {type(error).__name__}\n")
+            captured.write(f"{mapping.function_name}: invocation failed: {type(error).__name__}\n")
             failed = {m["MessageId"] for m in messages}
+        self._collect(captured.getvalue())
         stats.failed_messages += len(failed)
         done = [
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
@@ -115,6 +130,19 @@ class Dispatcher:
         if done:
             self._sqs.delete_message_batch(QueueUrl=mapping.queue_url, Entries=done)
         return len(messages)
+
+    def _collect(self, output: str) -> None:
+        """Keep the functions' output as CloudWatch would: logs to the log, EMF metrics summed."""
+        self._log.write(output)
+        for line in output.splitlines():
+            if not line.startswith('{"_aws"'):
+                continue
+            document = json.loads(line)
+            for directive in document["_aws"]["CloudWatchMetrics"]:
+                for metric in directive["Metrics"]:
+                    value = document.get(metric["Name"], 0)
+                    values = value if isinstance(value, list) else [value]
+                    self.metrics[metric["Name"]] = self.metrics.get(metric["Name"], 0) + sum(values)
 
     def queue_depth(self, queue_url: str) -> int:
         attributes = self._sqs.get_queue_attributes(

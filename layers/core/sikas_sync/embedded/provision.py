@@ -68,7 +68,9 @@ def _table(dynamodb: Any, plan: TablePlan) -> str:
     return plan.name
 
 
-def provision(plan: ResourcePlan, clients: dict[str, Any], region: str) -> Provisioned:
+def provision(
+    plan: ResourcePlan, clients: dict[str, Any], region: str, ministry_credentials: tuple[str, str]
+) -> Provisioned:
     s3, sqs, dynamodb, secretsmanager = (
         clients["s3"],
         clients["sqs"],
@@ -110,4 +112,9 @@ def provision(plan: ResourcePlan, clients: dict[str, Any], region: str) -> Provi
     key = base64.b64encode(secrets.token_bytes(32)).decode()  # a fresh record-id key per embedded stack
     secretsmanager.create_secret(Name=plan.hmac_secret_name, SecretString=key)
     done.hmac_secret_name = plan.hmac_secret_name
+    client_id, client_secret = ministry_credentials
+    secretsmanager.create_secret(
+        Name=plan.ministry_secret_name,
+        SecretString=json.dumps({"client_id": client_id, "client_secret": client_secret}),
+    )
     return done

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
+import time
 
+import moto.sqs.models as moto_sqs
+from moto.core import utils as moto_utils
 from moto.server import ThreadedMotoServer
+
+
+def _unix_time(dt: datetime.datetime | None = None) -> float:
+    return time.time() if dt is None else moto_utils.unix_time(dt)
+
+
+def _unix_time_millis(dt: datetime.datetime | None = None) -> float:
+    return _unix_time(dt) * 1000.0
+
+
+# moto's SQS asks the clock through datetime arithmetic about a hundred times per message on every
+# ReceiveMessage, which makes a queue of a few thousand messages take seconds per receive; the
+# same value from time.time() keeps the emulator usable for whole exports.
+moto_sqs.unix_time = _unix_time  # type: ignore[attr-defined]
+moto_sqs.unix_time_millis = _unix_time_millis  # type: ignore[attr-defined]
 
 
 class AwsEmulator:

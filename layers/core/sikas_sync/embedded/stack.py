@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import boto3
 
+from ..ministry.local import Faults, LocalMinistry
 from ..resources import ResourcePlan, resource_plan
 from .dispatcher import Dispatcher, EventSourceMapping
 from .functions import load_handler
@@ -26,10 +27,28 @@ TIME_SCALE = 1 / 300
 class EmbeddedStack:
     """Use as a context manager; everything it starts stops at exit and the environment is restored."""
 
-    def __init__(self, region_code: str = "12.09", log: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        region_code: str = "12.09",
+        log: IO[str] | None = None,
+        ministry_url: str | None = None,
+        ministry_credentials: tuple[str, str] = ("local-client", "local-secret"),
+        ministry_faults: Faults | None = None,
+    ) -> None:
         self.plan: ResourcePlan = resource_plan(region_code, time_scale=TIME_SCALE)
         self.log: IO[str] = log or sys.stderr
         self._emulator = AwsEmulator()
+        self._ministry_credentials = ministry_credentials
+        # No URL given: the project's own implementation of the contract stands in for the ministry.
+        self.local_ministry: LocalMinistry | None = None
+        if ministry_url is None:
+            self.local_ministry = LocalMinistry(
+                region_code=region_code,
+                clients=dict([ministry_credentials]),
+                faults=ministry_faults or Faults(),
+            )
+        self.ministry_url = ministry_url or ""
+        self.push_mapping: EventSourceMapping | None = None
         self._saved_env: dict[str, str | None] = {}
         self.clients: dict[str, Any] = {}
         self.resources: Provisioned | None = None
@@ -39,6 +58,8 @@ class EmbeddedStack:
     # -- lifecycle -------------------------------------------------------------------------------
 
     def __enter__(self) -> EmbeddedStack:
+        if self.local_ministry is not None:
+            self.ministry_url = self.local_ministry.start()
         url = self._emulator.start()
         self._set_env(
             {
@@ -53,15 +74,18 @@ class EmbeddedStack:
             }
         )
         self.clients = {name: boto3.client(name) for name in ("s3", "sqs", "dynamodb", "secretsmanager")}
-        self.resources = provision(self.plan, self.clients, REGION)
+        self.resources = provision(self.plan, self.clients, REGION, self._ministry_credentials)
         self.dispatcher = Dispatcher(self.clients["sqs"], REGION, self.log)
         self._add_ingest_functions()
+        self._add_push_function()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self._emulator.stop()
+        if self.local_ministry is not None:
+            self.local_ministry.stop()
         for key, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -86,6 +110,21 @@ class EmbeddedStack:
             "MAX_FILE_BYTES": str(self.plan.max_file_bytes),
         }
 
+    def delivery_environment(self) -> dict[str, str]:
+        delivery = self.plan.delivery
+        env = {
+            "MINISTRY_URL": self.ministry_url,
+            "MINISTRY_SECRET_NAME": self.plan.ministry_secret_name,
+            "MINISTRY_TIMEOUT_S": str(delivery.ministry_timeout_s),
+            "BACKOFF_BASE_S": str(delivery.backoff_base_s),
+            "BACKOFF_CAP_S": str(delivery.backoff_cap_s),
+            "BREAKER_FAILURES": str(delivery.breaker_failures),
+            "BREAKER_RECOVERY_S": str(delivery.breaker_recovery_s),
+        }
+        if delivery.ministry_rate_limit_per_s:
+            env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s)
+        return env
+
     def _add_ingest_functions(self) -> None:
         assert self.resources is not None
         assert self.dispatcher is not None
@@ -109,6 +148,26 @@ class EmbeddedStack:
             self.ingest_mappings[ingest.domain] = mapping
             self.dispatcher.add(mapping)
 
+    def _add_push_function(self) -> None:
+        assert self.resources is not None
+        assert self.dispatcher is not None
+        function = self.plan.delivery.function
+        self.push_mapping = EventSourceMapping(
+            function_name=function.name,
+            handler=load_handler(function.handler_dir),
+            queue_url=self.resources.push_queue.url,
+            queue_arn=self.resources.push_queue.arn,
+            batch_size=function.batch_size,
+            timeout_s=function.timeout_s,
+            memory_mb=function.memory_mb,
+            environment={
+                **self.function_environment(),
+                **self.delivery_environment(),
+                "POWERTOOLS_SERVICE_NAME": function.name,
+            },
+        )
+        self.dispatcher.add(self.push_mapping)
+
     # -- operations ------------------------------------------------------------------------------
 
     @property
@@ -130,6 +189,12 @@ class EmbeddedStack:
             list(self.ingest_mappings.values()), time.monotonic() + timeout_s
         )
 
+    def run_delivery(self, timeout_s: float) -> bool:
+        """Dispatch push messages until the push queue is empty; False if time ran out."""
+        assert self.dispatcher is not None
+        assert self.push_mapping is not None
+        return self.dispatcher.run_until_idle([self.push_mapping], time.monotonic() + timeout_s)
+
     def file_summaries(self) -> dict[tuple[str, str | None], dict[str, Any]]:
         """The ledger's summaries of processed files, by (object key, version id)."""
         assert self.resources is not None
@@ -141,6 +206,22 @@ class EmbeddedStack:
                     summary = json.loads(item["summary"]["S"])
                     found[(summary["key"], summary.get("version_id"))] = summary
         return found
+
+    def delivery_states(self) -> dict[str, int]:
+        """How many records are in each delivery state (pending, delivered, rejected_by_ministry, blocked)."""
+        assert self.resources is not None
+        counts: dict[str, int] = {}
+        paginator = self.clients["dynamodb"].get_paginator("scan")
+        for page in paginator.paginate(
+            TableName=self.resources.records_table,
+            ProjectionExpression="pk, delivery_status",
+        ):
+            for item in page["Items"]:
+                if item["pk"]["S"].startswith("_control#"):
+                    continue  # the circuit breaker's state lives in the same table
+                state = item.get("delivery_status", {}).get("S", "pending")
+                counts[state] = counts.get(state, 0) + 1
+        return counts
 
     def dead_lettered(self) -> int:
         assert self.resources is not None

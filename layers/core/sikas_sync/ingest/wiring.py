@@ -21,8 +21,12 @@ from .service import FileSummary, IngestDeps, IngestSettings, ingest_object
 LEASE_MARGIN_S = 60  # a lease outlives the function timeout, so a live invocation keeps its file
 
 
+def endpoint() -> str | None:
+    return os.environ.get("AWS_ENDPOINT_URL")
+
+
 def client(service: str) -> Any:
-    return _client(service, os.environ.get("AWS_ENDPOINT_URL"))
+    return _client(service, endpoint())
 
 
 @cache
@@ -51,7 +55,7 @@ def ingest_file(
         records=DynamoRecordStore(client("dynamodb"), settings.records_table),
         ledger=DynamoFileLedger(client("dynamodb"), settings.files_table),
         push=SqsPushQueue(client("sqs"), settings.push_queue_url),
-        hmac_key=hmac_key(_secrets(os.environ.get("AWS_ENDPOINT_URL")), settings.hmac_secret_name),
+        hmac_key=hmac_key(_secrets(endpoint()), settings.hmac_secret_name),
     )
     ingest_settings = IngestSettings(
         region_code=settings.region_code,

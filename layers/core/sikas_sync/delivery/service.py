@@ -1,0 +1,160 @@
+"""The push use case: deliver the latest version of each queued record to the ministry, once.
+
+Plain Python; the push handler gives it the messages of one SQS batch and returns the ids that
+failed (partial batch response). Failures are delayed with exponential backoff and jitter
+(ChangeMessageVisibility); after the queue's maxReceiveCount they move to the DLQ, where the sweep
+and `sikas-sync redrive` find them. Nothing here loses a record: a message is only let go once its
+record is delivered, refused by the ministry, superseded by a newer version, or blocked with a reason.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..ministry import PermanentError, RecordResult, TransientError
+from .ports import DeliveryCounts, DeliveryStore, MessageDelay, Ministry, PushItem, PushRecord
+
+T = TypeVar("T")
+DELIVERED = frozenset({"accepted", "duplicate", "stale"})
+
+
+class BreakerOpen(Exception):
+    """The ministry is considered down: do not call it until the cool-down has passed."""
+
+    def __init__(self, retry_in_s: float) -> None:
+        super().__init__(f"circuit open, retry in {retry_in_s:.0f}s")
+        self.retry_in_s = retry_in_s
+
+
+class Breaker:
+    """Calls through unchanged; the AWS wiring replaces it with the DynamoDB-backed breaker."""
+
+    def call(self, action: Callable[[], T]) -> T:
+        return action()
+
+
+@dataclass(frozen=True)
+class Backoff:
+    base_s: float
+    cap_s: float
+    max_visibility_s: int = 12 * 3600  # SQS's limit for ChangeMessageVisibility
+
+    def delay(self, receive_count: int, retry_after: float | None, rng: random.Random) -> int:
+        """Exponential backoff with jitter; never sooner than the ministry's Retry-After."""
+        exponential: float = min(self.cap_s, self.base_s * 2.0 ** min(max(receive_count - 1, 0), 60))
+        jittered = exponential / 2 + rng.uniform(0, exponential / 2)  # "equal jitter": spread, not zero
+        wanted = max(jittered, retry_after or 0.0)
+        return int(max(1, min(round(wanted), self.max_visibility_s)))
+
+
+@dataclass
+class DeliveryDeps:
+    store: DeliveryStore
+    ministry: Ministry
+    visibility: MessageDelay
+    backoff: Backoff
+    breaker: Breaker
+    rng: random.Random
+
+
+def deliver(items: list[PushItem], deps: DeliveryDeps) -> DeliveryCounts:
+    """Deliver one batch of push messages; `failed_message_ids` are to be retried later."""
+    counts = DeliveryCounts()
+    by_domain: dict[str, list[PushItem]] = defaultdict(list)
+    for item in items:
+        by_domain[item.domain].append(item)
+    for domain, domain_items in by_domain.items():
+        _deliver_domain(domain, domain_items, deps, counts)
+    return counts
+
+
+def _deliver_domain(domain: str, items: list[PushItem], deps: DeliveryDeps, counts: DeliveryCounts) -> None:
+    stored = deps.store.load(domain, sorted({item.record_id for item in items}))
+    to_send: dict[str, tuple[PushRecord, list[PushItem]]] = {}
+    for item in items:
+        record = stored.get(item.record_id)
+        if record is None or not _needs_delivery(record, item):
+            counts.skipped += 1
+            continue
+        to_send.setdefault(record.record_id, (record, []))[1].append(item)
+    if not to_send:
+        return
+    payload = [_payload(record) for record, _ in to_send.values()]
+    try:
+        counts.requests += 1
+        results = deps.breaker.call(lambda: deps.ministry.push(domain, payload))
+    except BreakerOpen as open_breaker:
+        _retry_later(to_send, deps, counts, retry_after=open_breaker.retry_in_s)
+        return
+    except TransientError as error:
+        partial: list[RecordResult] = list(getattr(error, "partial", []) or [])
+        _apply(domain, partial, to_send, deps, counts)
+        done = {result.record_id for result in partial}
+        remaining = {rid: entry for rid, entry in to_send.items() if rid not in done}
+        _retry_later(remaining, deps, counts, retry_after=error.retry_after)
+        return
+    except PermanentError as error:
+        # 400/403: retrying the same request cannot help; keep the records, visibly blocked.
+        for record, _ in to_send.values():
+            deps.store.mark_blocked(domain, record.record_id, record.version, f"http_{error.status}")
+            counts.blocked += 1
+        return
+    _apply(domain, results, to_send, deps, counts)
+
+
+def _needs_delivery(record: PushRecord, item: PushItem) -> bool:
+    if record.version > item.version:
+        return False  # superseded: the newer version has its own message
+    if record.delivered_version is not None and record.delivered_version >= record.version:
+        return False  # already delivered (a redelivered message)
+    return record.delivery_status != "rejected_by_ministry"  # refused: wait for changed content
+
+
+def _payload(record: PushRecord) -> dict[str, Any]:
+    return {
+        "record_id": record.record_id,
+        "version": record.version,
+        "content_hash": record.content_hash,
+        "data": record.data,
+    }
+
+
+def _apply(
+    domain: str,
+    results: list[RecordResult],
+    to_send: dict[str, tuple[PushRecord, list[PushItem]]],
+    deps: DeliveryDeps,
+    counts: DeliveryCounts,
+) -> None:
+    request_id = deps.ministry.last_request_id
+    for result in results:
+        entry = to_send.get(result.record_id)
+        if entry is None:
+            continue  # the ministry answered for a record we did not send; nothing to mark
+        record, _ = entry
+        if result.status in DELIVERED:
+            deps.store.mark_delivered(domain, result, record.version, request_id)
+            counts.delivered += 1
+            counts.duplicate += int(result.status == "duplicate")
+        else:
+            deps.store.mark_rejected(domain, result, record.version, request_id)
+            counts.rejected += 1
+
+
+def _retry_later(
+    entries: dict[str, tuple[PushRecord, list[PushItem]]],
+    deps: DeliveryDeps,
+    counts: DeliveryCounts,
+    *,
+    retry_after: float | None,
+) -> None:
+    for _, items in entries.values():
+        for item in items:
+            seconds = deps.backoff.delay(item.receive_count, retry_after, deps.rng)
+            deps.visibility.delay(item.receipt_handle, seconds)
+            counts.failed_message_ids.add(item.message_id)
+            counts.retried += 1
