@@ -13,6 +13,7 @@ class FunctionSettings(BaseModel):
     region_code: str = Field(alias="REGION_CODE", pattern=r"^\d{2}(\.\d{2})?$")
     inbox_bucket: str = Field(alias="INBOX_BUCKET")
     records_table: str = Field(alias="RECORDS_TABLE")
+    deliveries_table: str = Field(alias="DELIVERIES_TABLE")
     files_table: str = Field(alias="FILES_TABLE")
     push_queue_url: str = Field(alias="PUSH_QUEUE_URL")
     hmac_secret_name: str = Field(alias="HMAC_SECRET_NAME")

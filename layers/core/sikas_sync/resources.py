@@ -76,6 +76,7 @@ class ResourcePlan:
     region_code: str
     ingest: tuple[IngestPlan, ...]
     records_table: TablePlan
+    deliveries_table: TablePlan
     files_table: TablePlan
     push_queue: QueuePlan
     delivery: DeliveryPlan
@@ -125,6 +126,9 @@ def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.
         region_code=region_code,
         ingest=ingest,
         records_table=TablePlan(name="records", partition_key="pk"),
+        # Delivery state lives apart from the records: ingest writes only records, push only
+        # deliveries, so both can use batch writes without overwriting each other.
+        deliveries_table=TablePlan(name="deliveries", partition_key="pk"),
         files_table=TablePlan(name="files", partition_key="file_id", ttl_attribute="expires_at"),
         # 50 receives with backoff from 30 s doubling to a 30 min cap: about a day of retries.
         push_queue=QueuePlan(

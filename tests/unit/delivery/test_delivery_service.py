@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from sikas_sync.delivery.ports import PushItem, PushRecord
+from sikas_sync.delivery.ports import DeliveryState, PushItem, PushRecord, delivery_status
 from sikas_sync.delivery.service import Backoff, Breaker, BreakerOpen, DeliveryDeps, deliver
-from sikas_sync.ministry import PermanentError, RecordResult, TransientError
+from sikas_sync.ministry import AuthenticationError, PermanentError, RecordResult, TransientError
 
 T = TypeVar("T")
 
@@ -19,31 +19,25 @@ T = TypeVar("T")
 @dataclass
 class FakeStore:
     records: dict[tuple[str, str], PushRecord] = field(default_factory=dict)
-    delivered: list[tuple[str, str, int, str | None]] = field(default_factory=list)
-    rejected: list[tuple[str, str, int, tuple[dict[str, str], ...]]] = field(default_factory=list)
-    blocked: list[tuple[str, str, int, str]] = field(default_factory=list)
+    saved: list[tuple[str, DeliveryState]] = field(default_factory=list)
 
-    def add(self, domain: str, record_id: str, version: int, **kw: Any) -> None:
+    def add(self, domain: str, record_id: str, version: int, state: DeliveryState | None = None) -> None:
         self.records[(domain, record_id)] = PushRecord(
-            record_id=record_id,
-            version=version,
-            content_hash=f"h{version}",
-            data={"id": record_id},
-            delivery_status=kw.get("status", "pending"),
-            delivered_version=kw.get("delivered_version"),
+            record_id, version, f"h{version}", {"id": record_id}, state
         )
 
     def load(self, domain: str, record_ids: list[str]) -> dict[str, PushRecord]:
         return {rid: self.records[(domain, rid)] for rid in record_ids if (domain, rid) in self.records}
 
-    def mark_delivered(self, domain: str, result: RecordResult, version: int, request_id: str | None) -> None:
-        self.delivered.append((domain, result.record_id, version, result.ministry_ref))
+    def save(self, domain: str, states: list[DeliveryState]) -> None:
+        self.saved.extend((domain, state) for state in states)
 
-    def mark_rejected(self, domain: str, result: RecordResult, version: int, request_id: str | None) -> None:
-        self.rejected.append((domain, result.record_id, version, tuple(result.errors)))
+    def with_status(self, status: str) -> list[tuple[str, str, DeliveryState]]:
+        return sorted(((d, s.record_id, s) for d, s in self.saved if s.status == status), key=lambda t: t[:2])
 
-    def mark_blocked(self, domain: str, record_id: str, version: int, reason: str) -> None:
-        self.blocked.append((domain, record_id, version, reason))
+    @property
+    def delivered(self) -> list[tuple[str, str, int | None, str | None]]:
+        return [(d, rid, s.delivered_version, s.ministry_ref) for d, rid, s in self.with_status("delivered")]
 
 
 @dataclass
@@ -99,7 +93,7 @@ def test_one_request_per_domain_and_every_record_marked_delivered_with_its_ref()
     ministry = FakeMinistry(accept_all)
     counts = deliver([item("a"), item("b"), item("c", 2, "lowongan")], deps(store, ministry, delay))
     assert sorted(ministry.calls) == [("lowongan", ["c"]), ("pencari_kerja", ["a", "b"])]
-    assert sorted(store.delivered) == [
+    assert store.delivered == [
         ("lowongan", "c", 2, "REF-c"),
         ("pencari_kerja", "a", 1, "REF-a"),
         ("pencari_kerja", "b", 1, "REF-b"),
@@ -112,8 +106,10 @@ def test_one_request_per_domain_and_every_record_marked_delivered_with_its_ref()
 def test_superseded_and_already_delivered_versions_are_not_sent() -> None:
     store, delay = FakeStore(), FakeDelay()
     store.add("pencari_kerja", "new", 3)  # message says version 2: a newer version has its own message
-    store.add("pencari_kerja", "done", 1, status="delivered", delivered_version=1)
-    store.add("pencari_kerja", "refused", 1, status="rejected_by_ministry")
+    store.add("pencari_kerja", "done", 1, DeliveryState("done", "delivered", delivered_version=1))
+    store.add(
+        "pencari_kerja", "refused", 1, DeliveryState("refused", "rejected_by_ministry", rejected_version=1)
+    )
     ministry = FakeMinistry(accept_all)
     counts = deliver(
         [item("new", 2), item("done"), item("refused"), item("erased")], deps(store, ministry, delay)
@@ -141,7 +137,8 @@ def test_duplicate_and_stale_count_as_delivered_rejected_keeps_errors() -> None:
         deps(store, FakeMinistry(answer), delay),
     )
     assert {d[1] for d in store.delivered} == {"dup", "old"}
-    assert store.rejected == [("jkp", "bad", 1, errors)]
+    [(_, _, refused)] = store.with_status("rejected_by_ministry")
+    assert (refused.record_id, refused.rejected_version, refused.errors) == ("bad", 1, errors)
     assert (counts.delivered, counts.duplicate, counts.rejected) == (2, 1, 1)
     assert counts.failed_message_ids == set()
 
@@ -195,7 +192,8 @@ def test_permanent_failure_blocks_records_and_lets_the_messages_go() -> None:
         raise PermanentError("403", status=403)
 
     counts = deliver([item("a", domain="wlkp")], deps(store, FakeMinistry(forbidden), delay))
-    assert store.blocked == [("wlkp", "a", 1, "http_403")]
+    [(_, _, blocked)] = store.with_status("blocked")
+    assert (blocked.record_id, blocked.blocked_reason) == ("a", "http_403")
     assert counts.failed_message_ids == set()
     assert delay.delays == {}
 
@@ -214,3 +212,70 @@ def test_open_breaker_calls_nobody_and_waits_out_the_cool_down() -> None:
 def test_backoff_never_exceeds_sqs_visibility_limit(receive_count: int) -> None:
     backoff = Backoff(base_s=30, cap_s=10**9)
     assert backoff.delay(receive_count, None, random.Random(0)) <= 12 * 3600
+
+
+def test_a_new_version_after_delivery_keeps_the_ministry_ref_when_the_answer_has_none() -> None:
+    store, delay = FakeStore(), FakeDelay()
+    store.add(
+        "pencari_kerja",
+        "a",
+        2,
+        DeliveryState("a", "delivered", delivered_version=1, ministry_ref="PK-1209-000001"),
+    )
+
+    def accepted_without_ref(domain: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        return [RecordResult(r["record_id"], "accepted") for r in records]
+
+    deliver([item("a", 2)], deps(store, FakeMinistry(accepted_without_ref), delay))
+    assert store.delivered == [("pencari_kerja", "a", 2, "PK-1209-000001")]
+
+
+@pytest.mark.parametrize(
+    ("version", "state", "expected"),
+    [
+        (1, None, "pending"),
+        (2, DeliveryState("r", "delivered", delivered_version=1), "pending"),
+        (2, DeliveryState("r", "delivered", delivered_version=2), "delivered"),
+        (
+            2,
+            DeliveryState("r", "rejected_by_ministry", delivered_version=1, rejected_version=2),
+            "rejected_by_ministry",
+        ),
+        (3, DeliveryState("r", "rejected_by_ministry", rejected_version=2), "pending"),
+        (1, DeliveryState("r", "blocked", blocked_reason="http_403"), "blocked"),
+    ],
+)
+def test_delivery_status_of_a_version(version: int, state: DeliveryState | None, expected: str) -> None:
+    assert delivery_status(version, state) == expected
+
+
+def test_a_refused_login_is_retried_later_not_blocked() -> None:
+    store, delay = FakeStore(), FakeDelay()
+    store.add("penempatan", "a", 1)
+
+    def unauthorised(domain: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        raise AuthenticationError("401", status=401)
+
+    counts = deliver([item("a", domain="penempatan")], deps(store, FakeMinistry(unauthorised), delay))
+    assert store.saved == []
+    assert counts.failed_message_ids == {"m-a-1"}
+
+
+def test_a_permanent_failure_blocks_only_the_records_of_the_failed_request() -> None:
+    store, delay = FakeStore(), FakeDelay()
+    for rid in ("a", "b", "c"):
+        store.add("wlkp", rid, 1)
+
+    def second_request_forbidden(domain: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        error = PermanentError("400", status=400)
+        error.partial = [RecordResult("a", "accepted", ministry_ref="R-a")]
+        error.record_ids = ("b",)
+        raise error
+
+    counts = deliver(
+        [item(r, domain="wlkp") for r in ("a", "b", "c")],
+        deps(store, FakeMinistry(second_request_forbidden), delay),
+    )
+    assert store.delivered == [("wlkp", "a", 1, "R-a")]
+    assert [s.record_id for _, _, s in store.with_status("blocked")] == ["b"]
+    assert counts.failed_message_ids == {"m-c-1"}  # never sent: tried again later

@@ -21,26 +21,53 @@ class PushItem:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryState:
+    """Where a record stands with the ministry; one item per record in the deliveries table."""
+
+    record_id: str
+    status: str  # "delivered", "rejected_by_ministry" or "blocked"; no item at all means pending
+    delivered_version: int | None = None
+    ministry_ref: str | None = None  # kept across versions: the ministry's id for the record
+    ministry_result: str | None = None  # accepted / duplicate / stale
+    rejected_version: int | None = None
+    errors: tuple[dict[str, str], ...] = ()
+    blocked_reason: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PushRecord:
-    """A stored record as the push function sees it."""
+    """A stored record and its delivery state, as the push function sees it."""
 
     record_id: str
     version: int
     content_hash: str
     data: dict[str, Any]
-    delivery_status: str
-    delivered_version: int | None
+    state: DeliveryState | None
+
+    @property
+    def delivered(self) -> bool:
+        return delivery_status(self.version, self.state) == "delivered"
+
+    @property
+    def refused(self) -> bool:
+        return delivery_status(self.version, self.state) == "rejected_by_ministry"
+
+
+def delivery_status(version: int, state: DeliveryState | None) -> str:
+    """Where one version of a record stands: delivered, rejected_by_ministry, blocked or pending."""
+    if state is None:
+        return "pending"
+    if (state.delivered_version or 0) >= version:
+        return "delivered"
+    if state.rejected_version == version:
+        return "rejected_by_ministry"
+    return "blocked" if state.status == "blocked" else "pending"
 
 
 class DeliveryStore(Protocol):
     def load(self, domain: str, record_ids: list[str]) -> dict[str, PushRecord]: ...
-    def mark_delivered(
-        self, domain: str, result: RecordResult, version: int, request_id: str | None
-    ) -> None: ...
-    def mark_rejected(
-        self, domain: str, result: RecordResult, version: int, request_id: str | None
-    ) -> None: ...
-    def mark_blocked(self, domain: str, record_id: str, version: int, reason: str) -> None: ...
+    def save(self, domain: str, states: list[DeliveryState]) -> None: ...
 
 
 class MessageDelay(Protocol):

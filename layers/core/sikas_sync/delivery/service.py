@@ -12,11 +12,11 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from ..ministry import PermanentError, RecordResult, TransientError
-from .ports import DeliveryCounts, DeliveryStore, MessageDelay, Ministry, PushItem, PushRecord
+from ..ministry import AuthenticationError, PermanentError, RecordResult, TransientError
+from .ports import DeliveryCounts, DeliveryState, DeliveryStore, MessageDelay, Ministry, PushItem, PushRecord
 
 T = TypeVar("T")
 DELIVERED = frozenset({"accepted", "duplicate", "stale"})
@@ -84,34 +84,41 @@ def _deliver_domain(domain: str, items: list[PushItem], deps: DeliveryDeps, coun
     if not to_send:
         return
     payload = [_payload(record) for record, _ in to_send.values()]
+    states: list[DeliveryState] = []
     try:
         counts.requests += 1
         results = deps.breaker.call(lambda: deps.ministry.push(domain, payload))
     except BreakerOpen as open_breaker:
         _retry_later(to_send, deps, counts, retry_after=open_breaker.retry_in_s)
         return
-    except TransientError as error:
-        partial: list[RecordResult] = list(getattr(error, "partial", []) or [])
-        _apply(domain, partial, to_send, deps, counts)
-        done = {result.record_id for result in partial}
-        remaining = {rid: entry for rid, entry in to_send.items() if rid not in done}
-        _retry_later(remaining, deps, counts, retry_after=error.retry_after)
-        return
+    except (TransientError, AuthenticationError) as error:
+        # A refused login is fixed by rotating the secret, which the client re-reads: retry later.
+        states = _states(list(error.partial), to_send, deps.ministry.last_request_id, counts)
+        done = {result.record_id for result in error.partial}
+        retry_after = error.retry_after if isinstance(error, TransientError) else None
+        _retry_later(
+            {r: e for r, e in to_send.items() if r not in done}, deps, counts, retry_after=retry_after
+        )
     except PermanentError as error:
-        # 400/403: retrying the same request cannot help; keep the records, visibly blocked.
-        for record, _ in to_send.values():
-            deps.store.mark_blocked(domain, record.record_id, record.version, f"http_{error.status}")
+        # 400/403: retrying the same request cannot help; keep its records, visibly blocked.
+        states = _states(list(error.partial), to_send, deps.ministry.last_request_id, counts)
+        failed = (set(error.record_ids) or set(to_send)) & set(to_send)
+        for record_id in sorted(failed):
+            states.append(_blocked(to_send[record_id][0], f"http_{error.status}"))
             counts.blocked += 1
-        return
-    _apply(domain, results, to_send, deps, counts)
+        done = {result.record_id for result in error.partial} | failed
+        _retry_later({r: e for r, e in to_send.items() if r not in done}, deps, counts, retry_after=None)
+    else:
+        states = _states(results, to_send, deps.ministry.last_request_id, counts)
+    if states:
+        deps.store.save(domain, states)
 
 
 def _needs_delivery(record: PushRecord, item: PushItem) -> bool:
     if record.version > item.version:
         return False  # superseded: the newer version has its own message
-    if record.delivered_version is not None and record.delivered_version >= record.version:
-        return False  # already delivered (a redelivered message)
-    return record.delivery_status != "rejected_by_ministry"  # refused: wait for changed content
+    # Delivered already (a redelivered message), or refused: wait until the content changes.
+    return not (record.delivered or record.refused)
 
 
 def _payload(record: PushRecord) -> dict[str, Any]:
@@ -123,26 +130,51 @@ def _payload(record: PushRecord) -> dict[str, Any]:
     }
 
 
-def _apply(
-    domain: str,
+def _states(
     results: list[RecordResult],
     to_send: dict[str, tuple[PushRecord, list[PushItem]]],
-    deps: DeliveryDeps,
+    request_id: str | None,
     counts: DeliveryCounts,
-) -> None:
-    request_id = deps.ministry.last_request_id
+) -> list[DeliveryState]:
+    states = []
     for result in results:
         entry = to_send.get(result.record_id)
         if entry is None:
             continue  # the ministry answered for a record we did not send; nothing to mark
         record, _ = entry
+        before = record.state or DeliveryState(record.record_id, "pending")
         if result.status in DELIVERED:
-            deps.store.mark_delivered(domain, result, record.version, request_id)
+            states.append(
+                replace(
+                    before,
+                    status="delivered",
+                    delivered_version=record.version,
+                    ministry_ref=result.ministry_ref or before.ministry_ref,
+                    ministry_result=result.status,
+                    errors=(),
+                    blocked_reason=None,
+                    request_id=request_id,
+                )
+            )
             counts.delivered += 1
             counts.duplicate += int(result.status == "duplicate")
         else:
-            deps.store.mark_rejected(domain, result, record.version, request_id)
+            states.append(
+                replace(
+                    before,
+                    status="rejected_by_ministry",
+                    rejected_version=record.version,
+                    errors=tuple(result.errors),
+                    request_id=request_id,
+                )
+            )
             counts.rejected += 1
+    return states
+
+
+def _blocked(record: PushRecord, reason: str) -> DeliveryState:
+    before = record.state or DeliveryState(record.record_id, "pending")
+    return replace(before, status="blocked", blocked_reason=reason)
 
 
 def _retry_later(

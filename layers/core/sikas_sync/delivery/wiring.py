@@ -27,7 +27,7 @@ from ..ministry import Credentials, MinistryClient, TransientError
 from .service import Backoff, Breaker, BreakerOpen, DeliveryDeps
 
 T = TypeVar("T")
-BREAKER_NAME = "_control#ministry-breaker"  # an item of the records table no domain key can collide with
+BREAKER_NAME = "_control#ministry-breaker"  # a deliveries-table item no record key can collide with
 SECRET_CACHE_S = 300
 
 
@@ -116,12 +116,12 @@ def _breaker(table: str, failures: int, recovery_s: int, endpoint_url: str | Non
 
 def delivery_deps(settings: FunctionSettings) -> DeliveryDeps:
     return DeliveryDeps(
-        store=DynamoDeliveryStore(client("dynamodb"), settings.records_table),
+        store=DynamoDeliveryStore(client("dynamodb"), settings.records_table, settings.deliveries_table),
         ministry=ministry_client(settings),
         visibility=SqsMessageDelay(client("sqs"), settings.push_queue_url),
         backoff=Backoff(base_s=settings.backoff_base_s, cap_s=settings.backoff_cap_s),
         breaker=_breaker(
-            settings.records_table, settings.breaker_failures, settings.breaker_recovery_s, endpoint()
+            settings.deliveries_table, settings.breaker_failures, settings.breaker_recovery_s, endpoint()
         ),
         rng=random.Random(),  # noqa: S311 - jitter, not security
     )

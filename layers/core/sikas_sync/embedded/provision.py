@@ -26,6 +26,7 @@ class QueueHandle:
 class Provisioned:
     bucket: str
     records_table: str
+    deliveries_table: str
     files_table: str
     push_queue: QueueHandle
     ingest_queues: dict[str, QueueHandle] = field(default_factory=dict)  # by domain
@@ -91,6 +92,7 @@ def provision(
     done = Provisioned(
         bucket=BUCKET_NAME,
         records_table=_table(dynamodb, plan.records_table),
+        deliveries_table=_table(dynamodb, plan.deliveries_table),
         files_table=_table(dynamodb, plan.files_table),
         push_queue=_queue(sqs, plan.push_queue),
     )

@@ -6,12 +6,15 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 import boto3
 
+from ..adapters.dynamodb_delivery import state_from_item
+from ..delivery.ports import delivery_status
 from ..ministry.local import Faults, LocalMinistry
 from ..resources import ResourcePlan, resource_plan
 from .dispatcher import Dispatcher, EventSourceMapping
@@ -104,6 +107,7 @@ class EmbeddedStack:
             "REGION_CODE": self.plan.region_code,
             "INBOX_BUCKET": self.resources.bucket,
             "RECORDS_TABLE": self.resources.records_table,
+            "DELIVERIES_TABLE": self.resources.deliveries_table,
             "FILES_TABLE": self.resources.files_table,
             "PUSH_QUEUE_URL": self.resources.push_queue.url,
             "HMAC_SECRET_NAME": self.resources.hmac_secret_name,
@@ -210,18 +214,21 @@ class EmbeddedStack:
     def delivery_states(self) -> dict[str, int]:
         """How many records are in each delivery state (pending, delivered, rejected_by_ministry, blocked)."""
         assert self.resources is not None
+        states = {
+            item["pk"]["S"]: state_from_item(item)
+            for item in self._scan(self.resources.deliveries_table)
+            if not item["pk"]["S"].startswith("_control#")  # the circuit breaker's own item
+        }
         counts: dict[str, int] = {}
-        paginator = self.clients["dynamodb"].get_paginator("scan")
-        for page in paginator.paginate(
-            TableName=self.resources.records_table,
-            ProjectionExpression="pk, delivery_status",
-        ):
-            for item in page["Items"]:
-                if item["pk"]["S"].startswith("_control#"):
-                    continue  # the circuit breaker's state lives in the same table
-                state = item.get("delivery_status", {}).get("S", "pending")
-                counts[state] = counts.get(state, 0) + 1
+        for item in self._scan(self.resources.records_table):
+            status = delivery_status(int(item["version"]["N"]), states.get(item["pk"]["S"]))
+            counts[status] = counts.get(status, 0) + 1
         return counts
+
+    def _scan(self, table: str) -> Iterator[dict[str, Any]]:
+        paginator = self.clients["dynamodb"].get_paginator("scan")
+        for page in paginator.paginate(TableName=table):
+            yield from page["Items"]
 
     def dead_lettered(self) -> int:
         assert self.resources is not None

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import IO, Any, BinaryIO, Literal, Protocol
+from dataclasses import dataclass
+from typing import IO, BinaryIO, Literal, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,6 @@ class StoredRecord:
     version: int
     content_hash: str
     last_file: str | None
-    # Delivery facts (e.g. the ministry's id for the record) that a new version keeps; opaque here.
-    carried: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +53,6 @@ class RecordWrite:
     natural_key: tuple[str, ...]
     file_id: str
     row: int
-    carried: dict[str, Any] = field(default_factory=dict)
 
     @property
     def created(self) -> bool:

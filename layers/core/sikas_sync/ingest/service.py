@@ -303,7 +303,6 @@ def _decide(
                 natural_key=key,
                 file_id=file_id,
                 row=row,
-                carried=current.carried if current else {},
             )
             writes.append(write)
             pushes.append(PushMessage(domain, rid, write.version))

@@ -1,0 +1,67 @@
+"""`python -m sikas_sync.ministry.local`: serves until Ctrl-C, prints its URL, applies the flags."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from sikas_sync.ministry import Credentials, MinistryClient, TransientError
+from sikas_sync.validation.canonical import content_hash
+
+
+def test_the_module_serves_until_interrupted() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sikas_sync.ministry.local",
+            "--port",
+            "0",
+            "--throttle-rate",
+            "1",
+            "--retry-after",
+            "9",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert match, line
+        client = MinistryClient(
+            match.group(0), "12.09", lambda refresh: Credentials("local-client", "local-secret")
+        )
+        assert client.health()
+        data = {"nomor": 1}
+        with pytest.raises(TransientError) as raised:
+            client.push(
+                "lowongan",
+                [{"record_id": "r1", "version": 1, "content_hash": content_hash(data), "data": data}],
+            )
+        assert (raised.value.status, raised.value.retry_after) == (429, 9.0)
+        client.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "429 POST /v1/records/lowongan" in errors  # one line per request on stderr
+    assert "local-secret" not in line + errors
+
+
+def test_bad_flags_are_a_usage_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sikas_sync.ministry.local", "--failure-rate", "2"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "between 0 and 1" in result.stderr

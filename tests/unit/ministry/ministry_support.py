@@ -1,0 +1,113 @@
+"""Helpers of the ministry unit tests: records, a fake clock, and clients wired to a LocalMinistry
+in-process (no socket: `InProcessPool` hands each request to `LocalMinistry.handle`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import urllib3
+
+from sikas_sync.ministry import Credentials, MinistryClient
+from sikas_sync.ministry.local import InProcessPool, LocalMinistry
+from sikas_sync.validation.canonical import content_hash
+
+SECRET = "s3cr3t-Do-Not-Leak"
+CLIENT_ID = "sikas-asahan"
+BASE_URL = "http://ministry.test"
+
+
+def record(number: int, *, version: int = 1, text: str = "isi", pad: int = 0) -> dict[str, Any]:
+    data = {"nomor": number, "isi": text, "pad": "x" * pad}
+    return {
+        "record_id": f"rec-{number:05d}",
+        "version": version,
+        "content_hash": content_hash(data),
+        "data": data,
+    }
+
+
+@dataclass
+class FakeClock:
+    now: float = 10_000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class CredentialsLog:
+    """A credentials source that records each call's refresh flag; `rotated` is returned on refresh."""
+
+    def __init__(self, secret: str = SECRET, rotated: str | None = None) -> None:
+        self.secret = secret
+        self.rotated = rotated
+        self.calls: list[bool] = []
+
+    def __call__(self, refresh: bool) -> Credentials:
+        self.calls.append(refresh)
+        if refresh and self.rotated is not None:
+            return Credentials(CLIENT_ID, self.rotated)
+        return Credentials(CLIENT_ID, self.secret)
+
+
+def ministry(**kwargs: Any) -> LocalMinistry:
+    kwargs.setdefault("clients", {CLIENT_ID: SECRET})
+    return LocalMinistry(**kwargs)
+
+
+def sequential_ids(prefix: str = "req") -> Callable[[], str]:
+    counter = itertools.count(1)
+    return lambda: f"{prefix}-{next(counter)}"
+
+
+def client_for(
+    local: LocalMinistry,
+    credentials: Callable[[bool], Credentials] | None = None,
+    *,
+    pool: urllib3.PoolManager | None = None,
+    **kwargs: Any,
+) -> MinistryClient:
+    return MinistryClient(
+        BASE_URL,
+        local.region_code,
+        credentials or CredentialsLog(),
+        pool=pool or InProcessPool(local),
+        **kwargs,
+    )
+
+
+class ScriptedPool(InProcessPool):
+    """Passes requests to the ministry unless `answer` returns (status, headers, body) for one."""
+
+    def __init__(
+        self,
+        local: LocalMinistry,
+        answer: Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes] | None],
+    ) -> None:
+        super().__init__(local)
+        self.answer = answer
+        self.sent: list[tuple[str, str, dict[str, str], bytes]] = []
+
+    def urlopen(  # type: ignore[override]
+        self, method: str, url: str, redirect: bool = True, **kw: Any
+    ) -> urllib3.BaseHTTPResponse:
+        headers = dict(kw.get("headers") or {})
+        body = kw.get("body") or b""
+        self.sent.append((method, url, headers, body))
+        scripted = self.answer(method, url, headers, body)
+        if scripted is None:
+            return super().urlopen(method, url, redirect, **kw)
+        status, answer_headers, answer_body = scripted
+        return urllib3.HTTPResponse(
+            body=answer_body, headers=answer_headers, status=status, preload_content=True
+        )
