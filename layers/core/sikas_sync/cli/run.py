@@ -64,6 +64,7 @@ def run_pipeline(
     timeout_s: float,
     log: IO[str],
     faults: Faults | None = None,
+    ministry_seed: int = 0,
     stack_hook: Any = None,
 ) -> dict[str, Any]:
     """Upload each file in order, ingest it, then deliver; the cli.md JSON summary."""
@@ -76,6 +77,7 @@ def run_pipeline(
         ministry_url=ministry_url,
         ministry_credentials=credentials,
         ministry_faults=faults,
+        ministry_seed=ministry_seed,
     ) as stack:
         for upload in uploads:
             if upload.key is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+import urllib.request
 
 import moto.sqs.models as moto_sqs
 from moto.core import utils as moto_utils
@@ -37,7 +38,15 @@ class AwsEmulator:
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.url = f"http://{host}:{port}"
+        # moto keeps its state per process, not per server: start from nothing every time.
+        self.reset()
         return self.url
 
+    def reset(self) -> None:
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own loopback URL
+            response.read()
+
     def stop(self) -> None:
+        self.reset()  # free the emulated data, which would otherwise live as long as the process
         self._server.stop()

@@ -28,7 +28,10 @@ TIME_SCALE = 1 / 300
 
 
 class EmbeddedStack:
-    """Use as a context manager; everything it starts stops at exit and the environment is restored."""
+    """Use as a context manager; everything it starts stops at exit and the environment is restored.
+
+    One at a time per process: moto's emulated services are process-wide state.
+    """
 
     def __init__(
         self,
@@ -37,6 +40,7 @@ class EmbeddedStack:
         ministry_url: str | None = None,
         ministry_credentials: tuple[str, str] = ("local-client", "local-secret"),
         ministry_faults: Faults | None = None,
+        ministry_seed: int = 0,
     ) -> None:
         self.plan: ResourcePlan = resource_plan(region_code, time_scale=TIME_SCALE)
         self.log: IO[str] = log or sys.stderr
@@ -49,6 +53,7 @@ class EmbeddedStack:
                 region_code=region_code,
                 clients=dict([ministry_credentials]),
                 faults=ministry_faults or Faults(),
+                seed=ministry_seed,
             )
         self.ministry_url = ministry_url or ""
         self.push_mapping: EventSourceMapping | None = None
