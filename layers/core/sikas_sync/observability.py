@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+
+from .privacy import is_personal_key, mask_nik_shaped
 
 SERVICE = "sikas-sync"
 NAMESPACE = "SikasSync"
@@ -28,25 +29,18 @@ logger = Logger(service=SERVICE, stream=_CurrentStdout())  # type: ignore[arg-ty
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 tracer = Tracer(service=SERVICE)
 
-_NIK_SHAPED = re.compile(r"(?<!\d)(\d{4})\d{12}(?!\d)")
-PERSONAL_KEYS = re.compile(r"nik|nama|no_hp|phone|alamat|email|tanggal_lahir|npwp|telepon", re.IGNORECASE)
-
 
 def redact(value: Any) -> Any:
     """Mask NIK-shaped numbers in text and whole values under personal-looking keys."""
     if isinstance(value, str):
-        return _NIK_SHAPED.sub(lambda m: m.group(1) + "*" * 12, value)
+        return mask_nik_shaped(value)
     if isinstance(value, dict):
-        return {k: "***" if _personal_key(k) else redact(v) for k, v in value.items()}
+        return {k: "***" if is_personal_key(k) else redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
     if isinstance(value, tuple):
         return tuple(redact(v) for v in value)
     return value
-
-
-def _personal_key(key: object) -> bool:
-    return isinstance(key, str) and PERSONAL_KEYS.search(key) is not None
 
 
 class PersonalDataFilter(logging.Filter):
@@ -60,7 +54,7 @@ class PersonalDataFilter(logging.Filter):
         for key, value in list(record.__dict__.items()):
             if key in _STANDARD_ATTRS:
                 continue
-            record.__dict__[key] = "***" if PERSONAL_KEYS.search(key) else redact(value)
+            record.__dict__[key] = "***" if is_personal_key(key) else redact(value)
         return True
 
 

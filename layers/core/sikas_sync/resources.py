@@ -38,7 +38,8 @@ class FunctionPlan:
     timeout_s: int
     memory_mb: int
     batch_size: int  # SQS messages per invocation
-    max_concurrency: int  # event source mapping MaximumConcurrency (2..1000)
+    max_concurrency: int | None  # event source mapping MaximumConcurrency (2..1000); None: not set
+    reserved_concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.
             queue=QueuePlan(
                 name=f"ingest-{domain.slug}",
                 visibility_timeout_s=seconds(INGEST_TIMEOUT_S * VISIBILITY_FACTOR),
-                max_receive_count=3,
+                # Throttled receives (reserved concurrency 1) count too: leave room before the DLQ.
+                max_receive_count=10,
             ),
             function=FunctionPlan(
                 name=f"ingest-{domain.slug}",
@@ -117,7 +119,8 @@ def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.
                 timeout_s=seconds(INGEST_TIMEOUT_S),
                 memory_mb=INGEST_MEMORY_MB,
                 batch_size=1,  # one export per invocation: the whole 15 minutes go to one file
-                max_concurrency=5,
+                max_concurrency=None,
+                reserved_concurrency=1,  # one ingest per domain at a time: see RecordStore.write
             ),
         )
         for domain in DOMAINS

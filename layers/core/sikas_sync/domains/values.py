@@ -489,13 +489,3 @@ def text(max_length: int = 200) -> Callable[[object, ValidationInfo | None], str
         return cleaned
 
     return normalise
-
-
-# --------------------------------------------------------------------------------------------
-# Masking for anything that leaves the encrypted stores
-
-
-def mask_nik(value: str) -> str:
-    """`1209************`: the region prefix stays readable, the person does not."""
-    digits = re.sub(r"\D", "", value)
-    return digits[:4] + "*" * max(len(digits) - 4, 0)

@@ -6,7 +6,9 @@ import datetime
 import logging
 import time
 import urllib.request
+from typing import Any
 
+import moto.s3.notifications as moto_s3_notifications
 import moto.sqs.models as moto_sqs
 from moto.core import utils as moto_utils
 from moto.server import ThreadedMotoServer
@@ -26,6 +28,22 @@ def _unix_time_millis(dt: datetime.datetime | None = None) -> float:
 moto_sqs.unix_time = _unix_time  # type: ignore[attr-defined]
 moto_sqs.unix_time_millis = _unix_time_millis  # type: ignore[attr-defined]
 
+_moto_s3_event = moto_s3_notifications._get_s3_event
+
+
+def _s3_event_with_version(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
+    # S3 names the object version in every notification of a versioned bucket; moto leaves it out,
+    # and without it two uploads of one key before dispatch would both read the newer version.
+    event = _moto_s3_event(event_name, bucket, key, notification_id)
+    version = getattr(key, "version_id", None)
+    if version and version != "null":
+        for record in event["Records"]:
+            record["s3"]["object"]["versionId"] = version
+    return event
+
+
+moto_s3_notifications._get_s3_event = _s3_event_with_version
+
 
 class AwsEmulator:
     def __init__(self) -> None:
@@ -43,8 +61,9 @@ class AwsEmulator:
         return self.url
 
     def reset(self) -> None:
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own loopback URL
+        # Our own emulator on loopback, over plain http.
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             response.read()
 
     def stop(self) -> None:

@@ -36,6 +36,7 @@ class EmbeddedStack:
     def __init__(
         self,
         region_code: str = "12.09",
+        *,
         log: IO[str] | None = None,
         ministry_url: str | None = None,
         ministry_credentials: tuple[str, str] = ("local-client", "local-secret"),

@@ -15,9 +15,9 @@ import tempfile
 from typing import IO, Any
 
 from ..domains.base import Domain
-from ..domains.values import mask_nik
 from ..errors import RowIssue
 from ..parsing.table import Cell
+from ..privacy import mask_nik, mask_nik_shaped
 from ..validation import RowOutcome
 
 SPOOL_BYTES = 4 * 1024 * 1024  # reports stay in memory up to this size, then go to /tmp
@@ -36,7 +36,8 @@ def masked_value(column: str | None, value: Cell, personal: frozenset[str]) -> s
         return mask_nik(text)
     if column in personal or column in ALWAYS_PERSONAL:
         return "*" * min(len(text), 8)
-    return text[:MAX_SHOWN_VALUE]
+    # A NIK typed into the wrong column is still a NIK.
+    return mask_nik_shaped(text[:MAX_SHOWN_VALUE])
 
 
 class ReportWriter:
@@ -51,6 +52,12 @@ class ReportWriter:
         for issue in outcome.errors:
             value = outcome.fields.get(issue.column) if outcome.fields and issue.column else None
             self._write(issue, masked_value(issue.column, value, self._personal))
+
+    def discard(self) -> None:
+        """Forget every issue: the file was refused as a whole after some rows were read."""
+        self._errors.seek(0)
+        self._errors.truncate()
+        self._count = 0
 
     def add_warning(self, issue: RowIssue) -> None:
         self._write(issue, None)
@@ -90,16 +97,32 @@ class QuarantineWriter:
         self._text = io.TextIOWrapper(self._binary, encoding="utf-8", newline="", write_through=True)
         self._text.write("\ufeff")
         self._writer = csv.writer(self._text, delimiter=";")
+        self._width = 0
+        self._header: list[str] = []
         self.rows = 0
 
     def header(self, columns: list[str]) -> None:
-        self._writer.writerow([*columns, "_baris", "_kesalahan"])
+        self._width = len(columns)
+        self._header = [*columns, "_baris", "_kesalahan"]
+        self._writer.writerow(self._header)
 
     def add(self, outcome: RowOutcome) -> None:
+        # A row the reader could not read at all has no cells (its original stays in the upload);
+        # padding keeps its row number and codes under their own columns.
         cells = [_cell_text(cell) for cell in outcome.raw or []]
+        cells += [""] * (self._width - len(cells))
         codes = " ".join(sorted({f"{issue.column or '-'}:{issue.code}" for issue in outcome.errors}))
-        self._writer.writerow([*cells, outcome.row, codes])
+        # Cells beyond the header (a row with too many columns) follow the two extra columns.
+        self._writer.writerow([*cells[: self._width], outcome.row, codes, *cells[self._width :]])
         self.rows += 1
+
+    def discard(self) -> None:
+        self._text.seek(0)
+        self._text.truncate()
+        self._text.write("\ufeff")
+        if self._header:
+            self._writer.writerow(self._header)
+        self.rows = 0
 
     def render(self) -> IO[bytes]:
         self._text.flush()
@@ -111,7 +134,12 @@ class QuarantineWriter:
         self._binary.close()
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell_text(cell: Cell) -> str:
     if cell is None:
         return ""
-    return cell.isoformat() if isinstance(cell, dt.date) else str(cell)
+    text = cell.isoformat() if isinstance(cell, dt.date) else str(cell)
+    # The file is opened in Excel: a cell that starts like a formula is shown as text (leading ').
+    return "'" + text if text.startswith(_FORMULA_START) else text

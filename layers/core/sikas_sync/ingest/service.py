@@ -221,6 +221,9 @@ def _ingest_rows(
             return
         _copy_counts(result, summary)
         if result.status == "rejected":
+            # Refused part-way: the rows read before say nothing about the file as a whole.
+            report.discard()
+            quarantine.discard()
             _reject(summary, FileRejected(result.reason_code or "file_rejected", result.reason or ""))
             return
         for warning in result.warning_list:

@@ -18,11 +18,18 @@ from ..config import FunctionSettings
 from .ports import ObjectMissing, ObjectRef
 from .service import FileSummary, IngestDeps, IngestSettings, ingest_object
 
-LEASE_MARGIN_S = 60  # a lease outlives the function timeout, so a live invocation keeps its file
+MAX_LEASE_MARGIN_S = 60  # a lease outlives the function timeout, so a live invocation keeps its file
 
 
 def endpoint() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL")
+
+
+def lease_for(timeout_s: int) -> int:
+    """A file's lease: longer than the invocation, so a live invocation keeps its file, and over
+    well before the message is visible again (visibility = 6 x timeout), so the redelivery after
+    a crash can take the file over and resume it."""
+    return timeout_s + min(MAX_LEASE_MARGIN_S, max(1, timeout_s // 2))
 
 
 def client(service: str) -> Any:
@@ -60,6 +67,6 @@ def ingest_file(
     ingest_settings = IngestSettings(
         region_code=settings.region_code,
         max_file_bytes=settings.max_file_bytes,
-        lease_s=timeout_s + LEASE_MARGIN_S,
+        lease_s=lease_for(timeout_s),
     )
     return ingest_object(ObjectRef(bucket, key, version_id), deps, ingest_settings)

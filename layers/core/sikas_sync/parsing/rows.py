@@ -41,7 +41,8 @@ def fit(number: int, values: list[Cell], width: int) -> RawRow:
         extra = values[width:]
         if not is_blank(extra):
             last_filled = max(i for i, value in enumerate(values) if not is_blank((value,))) + 1
-            return RawRow(number, None, messages.too_many_columns(number, last_filled, width))
+            error = messages.too_many_columns(number, last_filled, width)
+            return RawRow(number, None, error, cells=values)
         del values[width:]
     elif len(values) < width:
         values.extend([None] * (width - len(values)))

@@ -32,6 +32,7 @@ class RawRow:
     number: int
     values: list[Cell] | None
     error: tuple[str, str] | None = None
+    cells: list[Cell] | None = None  # an unreadable row's cells as far as they could be read
 
 
 @dataclass(slots=True)

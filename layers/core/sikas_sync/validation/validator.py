@@ -122,7 +122,7 @@ class RowValidator:
     ) -> RowOutcome:
         if raw.values is None:
             code, message = raw.error or ("row_unreadable", "Baris tidak dapat dibaca")
-            return RowOutcome(raw.number, None, [RowIssue(raw.number, None, code, message)])
+            return RowOutcome(raw.number, None, [RowIssue(raw.number, None, code, message)], raw=raw.cells)
         values = raw.values
         width = len(values)
         data = {name: values[index] for name, index in positions if index < width}

@@ -1,0 +1,141 @@
+"""cli.md, to the letter: the real `sikas-sync` command in a subprocess, stdout parsed as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sikas_sync.ministry.local import LocalMinistry
+from sikas_sync.sample import SampleResult, SampleSpec, write_sample
+
+CLI = [sys.executable, "-m", "sikas_sync.cli.main"]
+VALIDATE_KEYS = ["file", "domain", "status", "reason", "rows", "valid", "rejected", "warnings", "errors"]
+RUN_FILE_KEYS = [
+    "file", "key", "domain", "status", "reason", "rows", "valid", "rejected",
+    "created", "updated", "unchanged", "warnings", "errors",
+]  # fmt: skip
+DELIVERY_KEYS = ["queued", "delivered", "rejected_by_ministry", "pending", "dead_lettered", "attempts"]
+
+
+def cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own command
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def validate_json(path: Path, domain: str) -> tuple[int, dict[str, Any]]:
+    done = cli("validate", str(path), "--domain", domain, "--json")
+    return done.returncode, json.loads(done.stdout)
+
+
+def rewrite(source: Path, target: Path, encoding: str, delimiter: str) -> Path:
+    """The same table in another encoding and delimiter, as Excel or SIKAS might save it."""
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
+    with target.open("w", encoding=encoding, newline="") as out:
+        csv.writer(out, delimiter=delimiter).writerows(rows)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("utf-16", "\t"), ("cp1252", ";")],
+)
+def test_validate_json_is_the_contract_in_every_encoding_and_delimiter(
+    exports: dict[str, SampleResult], tmp_path: Path, encoding: str, delimiter: str
+) -> None:
+    sample = exports["pencari_kerja"]  # csv
+    path = rewrite(sample.path, tmp_path / f"pencari_kerja_{encoding}.csv", encoding, delimiter)
+    code, result = validate_json(path, "pencari_kerja")
+    assert list(result) == VALIDATE_KEYS
+    assert code == 1  # some rows are broken on purpose
+    assert result["status"] == "processed"
+    assert result["rows"] == sample.rows
+    assert result["rejected"] == len(sample.broken)
+    assert {(e["row"], e["column"], e["code"]) for e in result["errors"]} == {
+        (b.row, b.column, b.code) for b in sample.broken
+    }
+    for error in result["errors"]:
+        assert list(error) == ["row", "column", "code", "message"]
+
+
+@pytest.mark.parametrize("domain", ["kartu_ak1", "lowongan"])  # xlsx and jsonl in the fixture
+def test_validate_reads_xlsx_and_jsonl_with_matching_row_numbers(
+    exports: dict[str, SampleResult], domain: str
+) -> None:
+    sample = exports[domain]
+    _, result = validate_json(sample.path, domain)
+    assert {(e["row"], e["code"]) for e in result["errors"]} == {(b.row, b.code) for b in sample.broken}
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    clean = write_sample(SampleSpec(domain="wlkp", rows=20, seed=3), tmp_path / "wlkp.csv")
+    assert cli("validate", str(clean.path), "--domain", "wlkp").returncode == 0
+    assert cli("validate", str(clean.path), "--domain", "nope").returncode == 2
+    assert cli("validate", str(tmp_path / "missing.csv"), "--domain", "wlkp").returncode == 2
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"\x00\x01\x02\xff" * 100)
+    code, result = validate_json(junk, "wlkp")
+    assert code == 1
+    assert result["status"] == "rejected"
+    assert result["reason"]
+    assert result["rows"] == 0
+
+
+def test_run_over_every_domain_matches_validate_and_delivers_everything(
+    exports: dict[str, SampleResult], tmp_path: Path
+) -> None:
+    """`run --json --ministry-url` against another implementation of the contract, on loopback."""
+    expected = {}
+    for domain, sample in exports.items():
+        _, result = validate_json(sample.path, domain)
+        expected[domain] = result
+    with LocalMinistry(region_code="12.09", clients={"sikas-asahan": "rahasia-uji"}) as ministry:
+        done = cli(
+            "run",
+            *[str(sample.path) for sample in exports.values()],
+            "--ministry-url",
+            ministry.url,
+            "--json",
+            env={"MINISTRY_CLIENT_ID": "sikas-asahan", "MINISTRY_CLIENT_SECRET": "rahasia-uji"},
+        )
+        received = ministry.stats.records_received
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)  # stdout is exactly one JSON document
+    assert list(summary) == ["region_code", "files", "delivery"]
+    assert summary["region_code"] == "12.09"
+    assert list(summary["delivery"]) == DELIVERY_KEYS
+    for entry in summary["files"]:
+        assert list(entry) == RUN_FILE_KEYS
+        want = expected[entry["domain"]]
+        for key in ("rows", "valid", "rejected", "warnings", "status"):
+            assert entry[key] == want[key], (entry["domain"], key)
+        assert entry["errors"] == want["errors"]
+        assert entry["created"] == entry["valid"]
+        assert entry["key"] == f"{entry['domain']}/{Path(entry['file']).name}"
+    valid = sum(entry["valid"] for entry in summary["files"])
+    assert summary["delivery"]["delivered"] == summary["delivery"]["queued"] == valid == received
+    assert summary["delivery"]["pending"] == 0
+
+
+def test_run_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert cli("run").returncode == 2
+    assert cli("run", str(tmp_path / "none.csv")).returncode == 2
+    some = tmp_path / "pencari_kerja.csv"
+    some.write_text("nik\n", encoding="utf-8")
+    assert cli("run", str(some), "--ministry-url", "ftp://x").returncode == 2
+    assert cli("run", str(some), "--region-code", "99.99").returncode == 2

@@ -1,0 +1,76 @@
+"""Sample SIKAS exports as editable rows, shared by the unit and integration tests.
+
+`sample_export` writes a sample with the project's generator and reads it back as a header and rows
+of cells (strings), which tests edit (a changed address, a broken NIK) and serialise again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sikas_sync.domains.values import WIB
+from sikas_sync.sample import Breakage, SampleSpec, write_sample
+
+# The ingest service validates against today's date in WIB; samples are generated for the same day.
+TODAY = dt.datetime.now(WIB).date()
+WHOLE_NIK = re.compile(rb"(?<!\d)\d{16}(?!\d)")
+
+
+@dataclass
+class Export:
+    header: list[str]
+    rows: list[list[str]]
+    broken: list[Breakage] = field(default_factory=list)
+
+    def column(self, name: str) -> int:
+        return self.header.index(name)
+
+    def cell(self, row: int, name: str) -> str:
+        """The cell of 1-based data row `row`."""
+        return self.rows[row - 1][self.column(name)]
+
+    def set(self, row: int, name: str, value: str) -> None:
+        self.rows[row - 1][self.column(name)] = value
+
+    def niks(self, rows: list[int] | None = None) -> list[str]:
+        numbers = rows if rows is not None else range(1, len(self.rows) + 1)
+        return [self.cell(n, "nik") for n in numbers]
+
+    def valid_niks(self) -> list[str]:
+        bad = {b.row for b in self.broken}
+        return [nik for n, nik in enumerate(self.niks(), start=1) if n not in bad]
+
+    def slice(self, start: int, stop: int) -> Export:
+        """Data rows start..stop-1 (0-based, like a list slice) as a new export."""
+        return Export(list(self.header), [list(r) for r in self.rows[start:stop]])
+
+    def copy(self) -> Export:
+        return Export(list(self.header), [list(r) for r in self.rows], list(self.broken))
+
+    def to_csv(self, delimiter: str = ",") -> bytes:
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(self.header)
+        writer.writerows(self.rows)
+        return out.getvalue().encode()
+
+    def write(self, path: Path) -> Path:
+        path.write_bytes(self.to_csv())
+        return path
+
+
+def sample_export(
+    tmp_path: Path, rows: int, *, seed: int, invalid_ratio: float = 0.0, domain: str = "pencari_kerja"
+) -> Export:
+    path = tmp_path / f"{domain}_{seed}_{rows}_{invalid_ratio}.csv"
+    result = write_sample(
+        SampleSpec(domain=domain, rows=rows, seed=seed, invalid_ratio=invalid_ratio, today=TODAY), path
+    )
+    with path.open(encoding="utf-8", newline="") as stream:
+        header, *data = list(csv.reader(stream))
+    return Export(header, data, list(result.broken))
