@@ -28,6 +28,7 @@ class FunctionSettings(BaseModel):
     backoff_cap_s: float = Field(alias="BACKOFF_CAP_S", default=1800.0, gt=0)
     breaker_failures: int = Field(alias="BREAKER_FAILURES", default=5, ge=1)
     breaker_recovery_s: int = Field(alias="BREAKER_RECOVERY_S", default=300, ge=1)
+    sweep_stale_after_s: int = Field(alias="SWEEP_STALE_AFTER_S", default=900, ge=1)
 
 
 class ConfigurationError(RuntimeError):

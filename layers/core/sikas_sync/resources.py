@@ -16,6 +16,10 @@ DEFAULT_REGION_CODE = "12.09"  # Kabupaten Asahan; any kabupaten/kota deploys wi
 # Prefixes of the inbox bucket that are written by the pipeline itself, never by SIKAS.
 REPORTS_PREFIX = "reports/"
 QUARANTINE_PREFIX = "quarantine/"
+RECONCILIATION_PREFIX = "reconciliation/"
+SMDATA_PREFIX = "smdata/"
+OUTBOX_PREFIX = "outbox/"
+SYSTEM_PREFIXES = (REPORTS_PREFIX, QUARANTINE_PREFIX, RECONCILIATION_PREFIX, SMDATA_PREFIX, OUTBOX_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class DeliveryPlan:
     breaker_recovery_s: int
     ministry_timeout_s: int
     ministry_rate_limit_per_s: float | None
+    sweep: FunctionPlan
+    sweep_every_s: int  # the schedule
+    sweep_stale_after_s: int  # a record undelivered this long with no message in flight is re-queued
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,16 @@ def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.
             breaker_recovery_s=seconds(300),
             ministry_timeout_s=10,
             ministry_rate_limit_per_s=None,
+            sweep=FunctionPlan(
+                name="sweep",
+                handler_dir="sweep",
+                timeout_s=seconds(300),
+                memory_mb=512,
+                batch_size=1,
+                max_concurrency=None,
+            ),
+            sweep_every_s=seconds(15 * 60),
+            sweep_stale_after_s=seconds(15 * 60),
         ),
         hmac_secret_name="sikas-sync/record-id-key",  # noqa: S106 - the secret's name, not its value
         ministry_secret_name="sikas-sync/ministry-client",  # noqa: S106 - the secret's name, not its value

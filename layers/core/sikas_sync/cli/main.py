@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Literal
 
 from ..domains import DOMAINS, get_domain
+from ..operations.target import DEFAULT_STATE_FILE, TargetError
 from ..reference import wilayah
 from ..validation import RulesContext, validate_file
+from . import admin
 from .output import file_result_text, run_summary_text
 from .progress import Progress
 
@@ -88,6 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="exactly one JSON document on stdout")
     run.add_argument("--timeout", type=positive_float, default=300.0, metavar="SECONDS")
     run.add_argument("--verbose", action="store_true", help="function logs on stderr instead of a log file")
+
+    pending = commands.add_parser("pending", help="undelivered records by domain and age, and DLQ depths")
+    admin.add_target_arguments(pending)
+
+    redrive = commands.add_parser("redrive", help="move dead-lettered messages back to their queue")
+    admin.add_target_arguments(redrive)
+    redrive.add_argument(
+        "--queue", default="push", metavar="NAME", help="push (default), ingest-<domain> or all"
+    )
+    redrive.add_argument("--limit", type=positive_int, metavar="N", help="at most N messages")
+
+    local = commands.add_parser(
+        "local-stack", help="keep an embedded stack running for admin commands, until Ctrl-C"
+    )
+    local.add_argument("--state", type=Path, default=DEFAULT_STATE_FILE, metavar="FILE")
+    local.add_argument("--region-code", type=region_code, default="12.09", metavar="CODE")
+    local.add_argument("--ministry-url", metavar="URL")
+    local.add_argument("--verbose", action="store_true")
 
     demo = commands.add_parser("demo", help="the main job on the embedded stack, with sample data")
     demo.add_argument("--rows", type=positive_int, default=200, metavar="N", help="rows per domain")
@@ -210,7 +230,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK if all_terminal(summary) else EXIT_FAILED
 
 
-HANDLERS = {"validate": cmd_validate, "sample": cmd_sample, "run": cmd_run, "demo": cmd_demo}
+HANDLERS = {
+    "validate": cmd_validate,
+    "sample": cmd_sample,
+    "run": cmd_run,
+    "demo": cmd_demo,
+    "pending": admin.cmd_pending,
+    "redrive": admin.cmd_redrive,
+    "local-stack": admin.cmd_local_stack,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -218,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return HANDLERS[args.command](args)
-    except UsageError as problem:
+    except (UsageError, TargetError) as problem:
         parser.exit(EXIT_USAGE, f"sikas-sync {args.command}: error: {problem}\n")
     except OSError as problem:  # unreadable path, full disk: say what, not a traceback
         parser.exit(

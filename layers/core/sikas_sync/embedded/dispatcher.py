@@ -10,6 +10,7 @@ import io
 import json
 import os
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -17,16 +18,24 @@ from typing import IO, Any
 from .functions import Handler, LocalLambdaContext
 
 
+class InvocationFailed(Exception):
+    """The handler raised: on Lambda an invocation error, retried by the event source."""
+
+
 @dataclass
-class EventSourceMapping:
+class FunctionSpec:
     function_name: str
     handler: Handler
-    queue_url: str
-    queue_arn: str
-    batch_size: int
     timeout_s: int
     memory_mb: int
     environment: dict[str, str]
+
+
+@dataclass
+class EventSourceMapping(FunctionSpec):
+    queue_url: str = ""
+    queue_arn: str = ""
+    batch_size: int = 1
 
 
 @dataclass
@@ -104,23 +113,13 @@ class Dispatcher:
         if not messages:
             return 0
         event = {"Records": [_lambda_record(m, mapping.queue_arn, self._region) for m in messages]}
-        context = LocalLambdaContext(
-            mapping.function_name, mapping.memory_mb, mapping.timeout_s, self._region
-        )
         stats = self.stats[mapping.function_name]
-        stats.invocations += 1
         stats.messages += len(messages)
-        failed: set[str]
-        captured = io.StringIO()
         try:
-            with _environment(mapping.environment), contextlib.redirect_stdout(captured):
-                result = mapping.handler(event, context)
+            result = self.invoke(mapping, event)
             failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
-        except Exception as error:  # a crashed invocation: every message stays for a retry
-            stats.errors += 1
-            captured.write(f"{mapping.function_name}: invocation failed: {type(error).__name__}\n")
+        except InvocationFailed:  # a crashed invocation: every message stays for a retry
             failed = {m["MessageId"] for m in messages}
-        self._collect(captured.getvalue())
         stats.failed_messages += len(failed)
         done = [
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
@@ -130,6 +129,31 @@ class Dispatcher:
         if done:
             self._sqs.delete_message_batch(QueueUrl=mapping.queue_url, Entries=done)
         return len(messages)
+
+    def invoke(self, function: FunctionSpec, event: dict[str, Any]) -> Any:
+        """One invocation as Lambda runs it: its environment, a context, stdout to the logs."""
+        context = LocalLambdaContext(
+            function.function_name, function.memory_mb, function.timeout_s, self._region
+        )
+        stats = self.stats.setdefault(function.function_name, InvocationStats())
+        stats.invocations += 1
+        captured = io.StringIO()
+        try:
+            with (
+                _environment(function.environment),
+                contextlib.redirect_stdout(captured),
+                warnings.catch_warnings(),
+            ):
+                # Powertools warns on stderr when an invocation emitted no metric; on Lambda that
+                # goes to the function's log, here it would clutter the operator's terminal.
+                warnings.simplefilter("ignore", UserWarning)
+                return function.handler(event, context)
+        except Exception as error:
+            stats.errors += 1
+            captured.write(f"{function.function_name}: invocation failed: {type(error).__name__}\n")
+            raise InvocationFailed(function.function_name) from error
+        finally:
+            self._collect(captured.getvalue())
 
     def _collect(self, output: str) -> None:
         """Keep the functions' output as CloudWatch would: logs to the log, EMF metrics summed."""

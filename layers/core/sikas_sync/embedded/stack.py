@@ -16,8 +16,9 @@ import boto3
 from ..adapters.dynamodb_delivery import state_from_item
 from ..delivery.ports import delivery_status
 from ..ministry.local import Faults, LocalMinistry
+from ..operations.target import QueuePair, StackTarget
 from ..resources import ResourcePlan, resource_plan
-from .dispatcher import Dispatcher, EventSourceMapping
+from .dispatcher import Dispatcher, EventSourceMapping, FunctionSpec
 from .functions import load_handler
 from .provision import Provisioned, provision
 from .server import AwsEmulator
@@ -58,6 +59,7 @@ class EmbeddedStack:
             )
         self.ministry_url = ministry_url or ""
         self.push_mapping: EventSourceMapping | None = None
+        self.scheduled: dict[str, FunctionSpec] = {}  # EventBridge Scheduler targets, by name
         self._saved_env: dict[str, str | None] = {}
         self.clients: dict[str, Any] = {}
         self.resources: Provisioned | None = None
@@ -87,6 +89,7 @@ class EmbeddedStack:
         self.dispatcher = Dispatcher(self.clients["sqs"], REGION, self.log)
         self._add_ingest_functions()
         self._add_push_function()
+        self._add_scheduled_functions()
         return self
 
     def __exit__(
@@ -177,6 +180,40 @@ class EmbeddedStack:
             },
         )
         self.dispatcher.add(self.push_mapping)
+
+    def _add_scheduled_functions(self) -> None:
+        sweep = self.plan.delivery.sweep
+        self.scheduled[sweep.name] = FunctionSpec(
+            function_name=sweep.name,
+            handler=load_handler(sweep.handler_dir),
+            timeout_s=sweep.timeout_s,
+            memory_mb=sweep.memory_mb,
+            environment={
+                **self.function_environment(),
+                "SWEEP_STALE_AFTER_S": str(self.plan.delivery.sweep_stale_after_s),
+                "POWERTOOLS_SERVICE_NAME": sweep.name,
+            },
+        )
+
+    def invoke_scheduled(self, name: str, payload: dict[str, Any] | None = None) -> Any:
+        """What EventBridge Scheduler does on its schedule: invoke the function with its payload."""
+        assert self.dispatcher is not None
+        return self.dispatcher.invoke(self.scheduled[name], payload or {})
+
+    def target(self) -> StackTarget:
+        """The names admin commands need, as `sikas-sync local-stack` writes them to its state file."""
+        assert self.resources is not None
+        return StackTarget(
+            region_code=self.plan.region_code,
+            bucket=self.resources.bucket,
+            records_table=self.resources.records_table,
+            deliveries_table=self.resources.deliveries_table,
+            files_table=self.resources.files_table,
+            push=QueuePair(self.resources.push_queue.url, self.resources.push_queue.dlq_url),
+            ingest={d: QueuePair(q.url, q.dlq_url) for d, q in self.resources.ingest_queues.items()},
+            endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+            aws_region=REGION,
+        )
 
     # -- operations ------------------------------------------------------------------------------
 

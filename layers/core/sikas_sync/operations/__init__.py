@@ -1,0 +1,1 @@
+"""Admin operations on a running stack (deployed or embedded): pending records, redrive, sweep."""
