@@ -28,7 +28,7 @@ DELIVERY_KEYS = ["queued", "delivered", "rejected_by_ministry", "pending", "dead
 def cli(
     *args: str, env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own command
+    return subprocess.run(
         [*CLI, *args],
         capture_output=True,
         text=True,

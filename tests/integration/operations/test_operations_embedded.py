@@ -98,7 +98,7 @@ def test_redrive_moves_dead_lettered_push_messages_back_and_they_are_delivered(
 
 def test_pending_and_redrive_commands_against_a_running_local_stack(tmp_path: Path, export: Path) -> None:
     state = tmp_path / "state.json"
-    server = subprocess.Popen(  # noqa: S603 - our own command
+    server = subprocess.Popen(
         [sys.executable, "-m", "sikas_sync.cli.main", "local-stack", "--state", str(state)],
         stderr=subprocess.PIPE,
         text=True,
@@ -117,12 +117,12 @@ def test_pending_and_redrive_commands_against_a_running_local_stack(tmp_path: Pa
             endpoint_url=target["endpoint_url"],
             region_name=target["aws_region"],
             aws_access_key_id="x",
-            aws_secret_access_key="x",  # noqa: S106
+            aws_secret_access_key="x",
         )
         s3.upload_file(str(export), target["bucket"], "pelatihan/pelatihan.csv")
         report: dict[str, object] = {}
         while time.monotonic() < deadline:
-            done = subprocess.run(  # noqa: S603
+            done = subprocess.run(
                 [sys.executable, "-m", "sikas_sync.cli.main", "pending", "--embedded", str(state), "--json"],
                 capture_output=True,
                 text=True,
@@ -134,7 +134,7 @@ def test_pending_and_redrive_commands_against_a_running_local_stack(tmp_path: Pa
             time.sleep(0.5)
         assert report["delivered"] == ROWS
         assert report["undelivered"] == 0
-        moved = subprocess.run(  # noqa: S603
+        moved = subprocess.run(
             [
                 sys.executable,
                 "-m",
@@ -158,7 +158,7 @@ def test_pending_and_redrive_commands_against_a_running_local_stack(tmp_path: Pa
 
 
 def test_admin_commands_without_a_stack_say_what_to_do(tmp_path: Path) -> None:
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-m", "sikas_sync.cli.main", "pending", "--embedded", str(tmp_path / "none.json")],
         capture_output=True,
         text=True,
