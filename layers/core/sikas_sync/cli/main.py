@@ -194,6 +194,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Sample exports of every domain (a few bad rows, one bad file), the whole pipeline, a summary."""
+    from ..ministry.local import Faults
     from ..sample import SampleSpec, write_sample
     from .run import Upload, all_terminal, credentials_from_env, log_sink, run_pipeline
 
@@ -209,6 +210,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         bad = Path(folder) / "lowongan_rusak.csv"
         bad.write_text("id_lowongan;jabatan\nL-1;Operator\n", encoding="utf-8")  # required columns missing
         uploads.append(Upload(bad, "lowongan"))
+        # A ministry as it really is: now and then down, tokens expiring, a few records refused.
+        faults = Faults(
+            failure_rate=0.1, throttle_rate=0.05, retry_after_s=0, token_ttl_s=5, refuse_rate=0.01
+        )
         try:
             summary = run_pipeline(
                 uploads,
@@ -217,6 +222,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 credentials=credentials_from_env(),
                 timeout_s=300,
                 log=log,
+                faults=faults,
             )
         finally:
             if log_path:
