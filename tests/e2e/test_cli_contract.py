@@ -139,3 +139,39 @@ def test_run_usage_errors_exit_2(tmp_path: Path) -> None:
     some.write_text("nik\n", encoding="utf-8")
     assert cli("run", str(some), "--ministry-url", "ftp://x").returncode == 2
     assert cli("run", str(some), "--region-code", "99.99").returncode == 2
+
+
+def test_run_against_a_separate_faulty_ministry_process_ends_with_every_record_settled(
+    exports: dict[str, SampleResult],
+) -> None:
+    """Issue 4's bar: `run --ministry-url` against an implementation in another process, which fails
+    30% of requests, throttles 10% and expires its tokens every few seconds."""
+    ministry = subprocess.Popen(  # noqa: S603 - our own command
+        [
+            sys.executable, "-m", "sikas_sync.ministry.local", "--port", "0", "--seed", "4",
+            "--failure-rate", "0.3", "--throttle-rate", "0.1", "--retry-after", "0", "--token-ttl", "3",
+            "--latency", "0.2", "--client-id", "local-client", "--client-secret", "local-secret",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert ministry.stdout is not None
+        banner = ministry.stdout.readline()  # "Local ministry API on http://127.0.0.1:PORT (...)"
+        url = next(word for word in banner.split() if word.startswith("http://"))
+        assert url.startswith("http://127.0.0.1:"), url
+        files = [str(exports[d].path) for d in ("pencari_kerja", "kartu_ak1", "lowongan")]
+        done = cli("run", *files, "--ministry-url", url, "--json", "--timeout", "400")
+    finally:
+        ministry.terminate()
+        _, log = ministry.communicate(timeout=30)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    valid = sum(entry["valid"] for entry in summary["files"])
+    delivery = summary["delivery"]
+    assert delivery["delivered"] + delivery["rejected_by_ministry"] == valid
+    assert delivery["pending"] == 0
+    assert delivery["attempts"] >= len(files)  # every failed request was tried again
+    statuses = {line.split()[0] for line in log.splitlines() if line[:3].isdigit()}
+    assert statuses & {"500", "503", "429"}  # the faults did happen (the ministry logs a line a request)
