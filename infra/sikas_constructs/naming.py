@@ -1,0 +1,26 @@
+"""How template resources stay recognisable: pinned logical ids and the plan-name tag."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnResource, Tags
+from constructs import IConstruct
+
+# Every resource made from a plan entry carries that entry's name, so tests (and operators) can
+# match the template against the resource plan and the embedded stack.
+PLAN_NAME_TAG = "sikas-sync:plan-name"
+
+
+def _cfn(construct: IConstruct) -> CfnResource:
+    child = construct.node.default_child
+    assert isinstance(child, CfnResource), f"{construct.node.path} has no CloudFormation resource"
+    return child
+
+
+def pin_logical_id(construct: IConstruct, logical_id: str) -> None:
+    """Stateful resources keep their logical id when constructs move, so they are never replaced."""
+    _cfn(construct).override_logical_id(logical_id)
+
+
+def tag_plan_name(construct: IConstruct, name: str) -> None:
+    # On the resource itself only: a function's role must not carry its function's plan name.
+    Tags.of(_cfn(construct)).add(PLAN_NAME_TAG, name)

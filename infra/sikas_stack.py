@@ -1,0 +1,139 @@
+"""The sikas-sync stack: every resource of the plan, composed from the constructs per concern."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from aws_cdk import Stack, Tags
+from constructs import Construct
+
+from sikas_constructs.delivery import Delivery
+from sikas_constructs.function import Shared, log_group_name
+from sikas_constructs.ingest import Ingest
+from sikas_constructs.layers import SharedLayers
+from sikas_constructs.nag import acknowledge
+from sikas_constructs.security import DataKey, Secrets
+from sikas_constructs.storage import Inbox, Tables
+from sikas_sync.resources import DEFAULT_REGION_CODE, ResourcePlan, resource_plan
+
+REGION_CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2})?$")  # as sikas_sync.config checks REGION_CODE
+# aws-cdk-lib's singleton behind Custom::S3BucketNotifications (fixed id in aws-s3).
+BUCKET_NOTIFICATIONS_HANDLER_ID = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834"
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DeploymentSettings:
+    """The per-deployment choices, given as CDK context (cdk.json defaults, `-c key=value`)."""
+
+    region_code: str = DEFAULT_REGION_CODE
+    ministry_url: str = "https://integration.example.invalid"
+    ministry_rate_limit_per_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if not REGION_CODE_PATTERN.match(self.region_code):
+            raise SettingsError(f"region_code {self.region_code!r} is not a code like 12.09")
+        url = urlparse(self.ministry_url)
+        if url.scheme != "https" or not url.netloc:
+            raise SettingsError(f"ministry_url {self.ministry_url!r} must be an https:// URL")
+        if self.ministry_rate_limit_per_s is not None and self.ministry_rate_limit_per_s <= 0:
+            raise SettingsError("ministry_rate_limit_per_s must be a positive number")
+
+    @classmethod
+    def from_context(cls, get: Any) -> DeploymentSettings:
+        """`get` is `app.node.try_get_context`; `-c` values arrive as strings."""
+        rate = get("ministry_rate_limit_per_s")
+        try:
+            rate_value = float(rate) if rate not in (None, "") else None
+        except (TypeError, ValueError):
+            raise SettingsError(f"ministry_rate_limit_per_s {rate!r} is not a number") from None
+        return cls(
+            region_code=str(get("region_code") or DEFAULT_REGION_CODE),
+            ministry_url=str(get("ministry_url") or cls.ministry_url),
+            ministry_rate_limit_per_s=rate_value,
+        )
+
+    def plan(self) -> ResourcePlan:
+        plan = resource_plan(self.region_code)
+        if self.ministry_rate_limit_per_s is None:
+            return plan
+        delivery = dataclasses.replace(
+            plan.delivery, ministry_rate_limit_per_s=self.ministry_rate_limit_per_s
+        )
+        return dataclasses.replace(plan, delivery=delivery)
+
+
+def stack_id(region_code: str) -> str:
+    """`SikasSync-12-09`: one stack per kabupaten/kota."""
+    return "SikasSync-" + region_code.replace(".", "-")
+
+
+class SikasSyncStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: DeploymentSettings,
+        layers_root: Path,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.settings = settings
+        self.plan = plan = settings.plan()
+        Tags.of(self).add("project", "sikas-sync")
+        Tags.of(self).add("sikas-sync:region-code", plan.region_code)
+
+        functions = [ingest.function for ingest in plan.ingest] + [plan.delivery.function]
+        self.encryption = DataKey(self, "Encryption", log_group_names=[log_group_name(f) for f in functions])
+        key = self.encryption.key
+        self.secrets = Secrets(
+            self,
+            "Secrets",
+            key=key,
+            hmac_name=plan.hmac_secret_name,
+            ministry_name=plan.ministry_secret_name,
+        )
+        self.inbox = Inbox(self, "Inbox", key=key)
+        self.tables = Tables(self, "Tables", key=key, plan=plan)
+        shared = Shared(
+            plan=plan,
+            key=key,
+            layers=SharedLayers(self, "Layers", layers_root=layers_root),
+            bucket=self.inbox.bucket,
+            tables=self.tables,
+            hmac_secret=self.secrets.hmac_key,
+        )
+        self.delivery = Delivery(
+            self,
+            "Delivery",
+            shared=shared,
+            ministry_secret=self.secrets.ministry_client,
+            ministry_url=settings.ministry_url,
+        )
+        self.ingest = Ingest(self, "Ingest", shared=shared, push_queue=self.delivery.queue.queue)
+        self._acknowledge_cdk_managed()
+
+    def _acknowledge_cdk_managed(self) -> None:
+        handler = self.node.try_find_child(BUCKET_NOTIFICATIONS_HANDLER_ID)
+        assert handler is not None, "the bucket notifications add aws-cdk-lib's handler"
+        why = (
+            "aws-cdk-lib's own handler of Custom::S3BucketNotifications, run by CloudFormation only "
+            "at deployment to put the bucket's notification configuration; its code, runtime and role "
+            "are fixed by aws-cdk-lib"
+        )
+        acknowledge(
+            handler,
+            {
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                "AWSLambdaBasicExecutionRole]": f"{why} (basic logging policy).",
+            },
+        )

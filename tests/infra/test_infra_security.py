@@ -1,0 +1,248 @@
+"""Encryption, TLS-only access, public access, retention and least privilege, one by one."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from typing import Any
+
+import pytest
+from infra_support import Synthesized, as_list, logical_id, statements
+
+from sikas_constructs.function import log_group_name
+from sikas_constructs.security import HMAC_KEY_LENGTH
+from sikas_constructs.storage import planned_tables
+from sikas_sync.adapters.secrets import hmac_key
+from sikas_sync.resources import resource_plan
+
+PLAN = resource_plan()
+KEY_ARN = {"Fn::GetAtt": ["DataKey", "Arn"]}
+XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
+    return statement["Effect"] == "Deny" and statement.get("Condition") == {
+        "Bool": {"aws:SecureTransport": "false"}
+    }
+
+
+def test_one_customer_managed_key_with_rotation(synthesized: Synthesized) -> None:
+    keys = synthesized.of_type("AWS::KMS::Key")
+    assert list(keys) == ["DataKey"]
+    key = keys["DataKey"]
+    assert key["Properties"]["EnableKeyRotation"] is True
+    assert key["DeletionPolicy"] == "Retain"
+
+
+def test_key_policy_lets_logs_use_it_for_the_function_log_groups_only(synthesized: Synthesized) -> None:
+    policy = synthesized.resources["DataKey"]["Properties"]["KeyPolicy"]
+    (logs,) = [s for s in statements(policy) if s.get("Sid") == "CloudWatchLogsForTheFunctionLogGroups"]
+    arns = logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+    names = {arn["Fn::Join"][1][-1].split("log-group:")[1] for arn in arns}
+    functions = [plan.function for plan in PLAN.ingest] + [PLAN.delivery.function]
+    assert names == {log_group_name(f) for f in functions}
+    (s3,) = [s for s in statements(policy) if s.get("Sid") == "S3NotificationsIntoEncryptedQueues"]
+    assert s3["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert set(s3["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
+
+
+def test_every_queue_is_kms_encrypted_and_tls_only(synthesized: Synthesized) -> None:
+    queues = synthesized.of_type("AWS::SQS::Queue")
+    assert len(queues) == 2 * (len(PLAN.ingest) + 1)
+    tls_only = {
+        logical_id(queue)
+        for policy in synthesized.of_type("AWS::SQS::QueuePolicy").values()
+        if any(_denies_insecure_transport(s) for s in statements(policy["Properties"]["PolicyDocument"]))
+        for queue in policy["Properties"]["Queues"]
+    }
+    for queue_id, queue in queues.items():
+        assert queue["Properties"]["KmsMasterKeyId"] == KEY_ARN, queue_id
+        assert queue_id in tls_only, queue_id
+
+
+def test_s3_may_notify_each_ingest_queue_from_the_inbox_only(synthesized: Synthesized) -> None:
+    queues = synthesized.by_plan_name("AWS::SQS::Queue")
+    ingest_ids = {queues[plan.queue.name][0] for plan in PLAN.ingest}
+    allowed: set[str] = set()
+    for policy in synthesized.of_type("AWS::SQS::QueuePolicy").values():
+        for statement in statements(policy["Properties"]["PolicyDocument"]):
+            if statement["Effect"] == "Allow" and statement["Principal"] == {"Service": "s3.amazonaws.com"}:
+                assert statement["Condition"] == {
+                    "ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["InboxBucket", "Arn"]}}
+                }
+                allowed.add(logical_id(statement["Resource"]))
+    assert allowed == ingest_ids
+
+
+def _bucket_policy(synthesized: Synthesized, bucket_id: str) -> list[dict[str, Any]]:
+    (policy,) = [
+        p
+        for p in synthesized.of_type("AWS::S3::BucketPolicy").values()
+        if logical_id(p["Properties"]["Bucket"]) == bucket_id
+    ]
+    return list(statements(policy["Properties"]["PolicyDocument"]))
+
+
+BLOCK_ALL = {
+    "BlockPublicAcls": True,
+    "BlockPublicPolicy": True,
+    "IgnorePublicAcls": True,
+    "RestrictPublicBuckets": True,
+}
+
+
+def test_inbox_bucket(synthesized: Synthesized) -> None:
+    bucket = synthesized.resources["InboxBucket"]
+    properties = bucket["Properties"]
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert properties["PublicAccessBlockConfiguration"] == BLOCK_ALL
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": KEY_ARN,
+    }
+    assert properties["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": "InboxAccessLogs"}
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert any(_denies_insecure_transport(s) for s in _bucket_policy(synthesized, "InboxBucket"))
+
+
+def test_access_log_bucket(synthesized: Synthesized) -> None:
+    bucket = synthesized.resources["InboxAccessLogs"]
+    properties = bucket["Properties"]
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    # S3 server access logs cannot be delivered to a bucket encrypted with SSE-KMS.
+    assert encryption["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert properties["PublicAccessBlockConfiguration"] == BLOCK_ALL
+    assert bucket["DeletionPolicy"] == "Retain"
+    policy = _bucket_policy(synthesized, "InboxAccessLogs")
+    assert any(_denies_insecure_transport(s) for s in policy)
+    (delivery,) = [s for s in policy if s["Effect"] == "Allow"]
+    assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+
+
+@pytest.mark.parametrize("field", sorted(planned_tables(PLAN)))
+def test_tables(synthesized: Synthesized, field: str) -> None:
+    plan = planned_tables(PLAN)[field]
+    _, table = synthesized.by_plan_name("AWS::DynamoDB::Table")[plan.name]
+    properties = table["Properties"]
+    assert properties["KeySchema"] == [{"AttributeName": plan.partition_key, "KeyType": "HASH"}]
+    assert properties["AttributeDefinitions"] == [{"AttributeName": plan.partition_key, "AttributeType": "S"}]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY_ARN}
+    if plan.ttl_attribute:
+        assert properties["TimeToLiveSpecification"] == {"AttributeName": plan.ttl_attribute, "Enabled": True}
+    else:
+        assert "TimeToLiveSpecification" not in properties
+    assert table["DeletionPolicy"] == "Retain"
+
+
+def test_the_files_ledger_expires(synthesized: Synthesized) -> None:
+    _, files = synthesized.by_plan_name("AWS::DynamoDB::Table")[PLAN.files_table.name]
+    assert files["Properties"]["TimeToLiveSpecification"]["AttributeName"] == "expires_at"
+
+
+def test_secrets(synthesized: Synthesized) -> None:
+    hmac = synthesized.resources["RecordIdKeySecret"]["Properties"]
+    assert hmac["Name"] == PLAN.hmac_secret_name
+    assert hmac["KmsKeyId"] == KEY_ARN
+    assert hmac["GenerateSecretString"] == {
+        "PasswordLength": HMAC_KEY_LENGTH,
+        "ExcludePunctuation": True,
+        "IncludeSpace": False,
+    }
+    ministry = synthesized.resources["MinistryClientSecret"]["Properties"]
+    assert ministry["Name"] == PLAN.ministry_secret_name
+    assert ministry["KmsKeyId"] == KEY_ARN
+    generated = ministry["GenerateSecretString"]
+    assert set(json.loads(generated["SecretStringTemplate"])) == {"client_id"}
+    assert generated["GenerateStringKey"] == "client_secret"
+    for logical in ("RecordIdKeySecret", "MinistryClientSecret"):
+        assert synthesized.resources[logical]["DeletionPolicy"] == "Retain"
+
+
+class _FixedSecret:
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def get(self, name: str, max_age: int) -> str:
+        return self.value
+
+
+def test_a_generated_hmac_key_is_what_the_function_accepts() -> None:
+    # What Secrets Manager generates without punctuation: letters and digits only.
+    generated = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(HMAC_KEY_LENGTH))
+    key = hmac_key(_FixedSecret(generated), "sikas-sync/record-id-key")  # type: ignore[arg-type]
+    assert len(key) == HMAC_KEY_LENGTH * 3 // 4 >= 32
+
+
+def test_function_log_groups(synthesized: Synthesized) -> None:
+    groups = synthesized.of_type("AWS::Logs::LogGroup")
+    functions = synthesized.by_plan_name("AWS::Lambda::Function")
+    assert len(groups) == len(functions)
+    for name, (_, function) in functions.items():
+        group_id = logical_id(function["Properties"]["LoggingConfig"]["LogGroup"])
+        group = groups[group_id]
+        assert group["Properties"]["LogGroupName"] == f"/aws/lambda/{name}"
+        assert group["Properties"]["KmsKeyId"] == KEY_ARN
+        assert group["Properties"]["RetentionInDays"] == 365
+        assert group["DeletionPolicy"] == "Retain"
+
+
+def _identity_statements(synthesized: Synthesized) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for policy_id, policy in synthesized.of_type("AWS::IAM::Policy").items():
+        found += [(policy_id, s) for s in statements(policy["Properties"]["PolicyDocument"])]
+    for role_id, role in synthesized.of_type("AWS::IAM::Role").items():
+        for inline in role["Properties"].get("Policies", []):
+            found += [(role_id, s) for s in statements(inline["PolicyDocument"])]
+    return found
+
+
+def test_no_resource_star_but_x_ray_and_each_acknowledged(synthesized: Synthesized) -> None:
+    acknowledged = synthesized.acknowledgments()
+    path_of = {lid: r["Metadata"]["aws:cdk:path"] for lid, r in synthesized.resources.items()}
+    star = [(pid, s) for pid, s in _identity_statements(synthesized) if "*" in as_list(s["Resource"])]
+    assert len(star) == len(PLAN.ingest) + 1, "one X-Ray statement per function role"
+    for policy_id, statement in star:
+        assert set(as_list(statement["Action"])) == XRAY, statement
+        path = path_of[policy_id]
+        owners = [p for p in acknowledged if path.startswith(p + "/")]
+        assert any("AwsSolutions::AwsSolutions-IAM5[Resource::*]" in acknowledged[p] for p in owners), path
+
+
+def test_no_managed_policies_but_on_the_cdk_notifications_handler(synthesized: Synthesized) -> None:
+    managed = {
+        role_id
+        for role_id, role in synthesized.of_type("AWS::IAM::Role").items()
+        if role["Properties"].get("ManagedPolicyArns")
+    }
+    assert len(managed) == 1
+    assert next(iter(managed)).startswith("BucketNotificationsHandler")
+
+
+def test_function_roles_log_only_to_their_own_group(synthesized: Synthesized) -> None:
+    for name, (_, function) in synthesized.by_plan_name("AWS::Lambda::Function").items():
+        role_id = logical_id(function["Properties"]["Role"])
+        group_id = logical_id(function["Properties"]["LoggingConfig"]["LogGroup"])
+        logs = [
+            s
+            for pid, s in _identity_statements(synthesized)
+            if any(str(a).startswith("logs:") for a in as_list(s["Action"]))
+            and {"Ref": role_id} in synthesized.resources[pid]["Properties"].get("Roles", [])
+        ]
+        assert [s["Resource"] for s in logs] == [{"Fn::GetAtt": [group_id, "Arn"]}], name
+
+
+def test_data_key_use_goes_through_the_services_only(synthesized: Synthesized) -> None:
+    for policy_id, statement in _identity_statements(synthesized):
+        actions = {str(a) for a in as_list(statement["Action"])}
+        if statement.get("Sid") == "UseDataKeyThroughServices":
+            assert actions == {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
+            assert "kms:ViaService" in statement["Condition"]["StringEquals"]
+        elif any(a.startswith("kms:") for a in actions):
+            # The SQS event source's own grant: decrypting what it receives.
+            assert actions == {"kms:Decrypt"}, policy_id
+            assert statement["Resource"] == KEY_ARN
