@@ -17,6 +17,7 @@ from sikas_constructs.function import Shared, log_group_name
 from sikas_constructs.ingest import Ingest
 from sikas_constructs.layers import SharedLayers
 from sikas_constructs.nag import acknowledge
+from sikas_constructs.scheduled import Scheduled
 from sikas_constructs.security import DataKey, Secrets
 from sikas_constructs.storage import Inbox, Tables
 from sikas_sync.resources import DEFAULT_REGION_CODE, ResourcePlan, resource_plan
@@ -92,7 +93,11 @@ class SikasSyncStack(Stack):
         Tags.of(self).add("project", "sikas-sync")
         Tags.of(self).add("sikas-sync:region-code", plan.region_code)
 
-        functions = [ingest.function for ingest in plan.ingest] + [plan.delivery.function]
+        functions = [
+            *(ingest.function for ingest in plan.ingest),
+            plan.delivery.function,
+            *(scheduled.function for scheduled in plan.scheduled),
+        ]
         self.encryption = DataKey(self, "Encryption", log_group_names=[log_group_name(f) for f in functions])
         key = self.encryption.key
         self.secrets = Secrets(
@@ -120,6 +125,14 @@ class SikasSyncStack(Stack):
             ministry_url=settings.ministry_url,
         )
         self.ingest = Ingest(self, "Ingest", shared=shared, push_queue=self.delivery.queue.queue)
+        self.scheduled = Scheduled(
+            self,
+            "Scheduled",
+            shared=shared,
+            push_queue=self.delivery.queue.queue,
+            ministry_secret=self.secrets.ministry_client,
+            ministry_url=settings.ministry_url,
+        )
         self._acknowledge_cdk_managed()
 
     def _acknowledge_cdk_managed(self) -> None:

@@ -26,6 +26,7 @@ def delivery_environment(
         "BACKOFF_CAP_S": str(delivery.backoff_cap_s),
         "BREAKER_FAILURES": str(delivery.breaker_failures),
         "BREAKER_RECOVERY_S": str(delivery.breaker_recovery_s),
+        "SWEEP_STALE_AFTER_S": str(delivery.sweep_stale_after_s),
     }
     if delivery.ministry_rate_limit_per_s is not None:
         env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s)

@@ -108,6 +108,7 @@ class PlannedFunction(Construct):
         plan: FunctionPlan,
         shared: Shared,
         environment: Mapping[str, str],
+        invoked_by_schedule: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.plan = plan
@@ -167,6 +168,18 @@ class PlannedFunction(Construct):
                 ),
             },
         )
+        if invoked_by_schedule:
+            acknowledge(
+                self.function,
+                {
+                    "Serverless-LambdaDLQ": (
+                        "Only its EventBridge Scheduler schedule invokes this function; its work is "
+                        "idempotent and the next scheduled run redoes it, a failed run alarms on the "
+                        "function's Errors metric instead of resting in a DLQ nobody replays."
+                    ),
+                },
+            )
+            return
         acknowledge(
             self.function,
             {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnResource, Tags
+from aws_cdk import CfnResource, Stack, Tags
 from constructs import IConstruct
 
 # Every resource made from a plan entry carries that entry's name, so tests (and operators) can
@@ -24,3 +24,9 @@ def pin_logical_id(construct: IConstruct, logical_id: str) -> None:
 def tag_plan_name(construct: IConstruct, name: str) -> None:
     # On the resource itself only: a function's role must not carry its function's plan name.
     Tags.of(_cfn(construct)).add(PLAN_NAME_TAG, name)
+
+
+def logical_id_of(construct: IConstruct) -> str:
+    """The template's logical id of a construct's resource (as cdk-nag names it in findings)."""
+    logical_id: str = Stack.of(construct).resolve(_cfn(construct).logical_id)
+    return logical_id

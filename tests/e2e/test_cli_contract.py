@@ -146,7 +146,7 @@ def test_run_against_a_separate_faulty_ministry_process_ends_with_every_record_s
 ) -> None:
     """Issue 4's bar: `run --ministry-url` against an implementation in another process, which fails
     30% of requests, throttles 10% and expires its tokens every few seconds."""
-    ministry = subprocess.Popen(  # noqa: S603 - our own command
+    ministry = subprocess.Popen(
         [
             sys.executable, "-m", "sikas_sync.ministry.local", "--port", "0", "--seed", "4",
             "--failure-rate", "0.3", "--throttle-rate", "0.1", "--retry-after", "0", "--token-ttl", "3",

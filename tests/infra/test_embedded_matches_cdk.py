@@ -24,7 +24,7 @@ from sikas_sync.embedded.stack import TIME_SCALE
 from sikas_sync.resources import QueuePlan, ResourcePlan, TablePlan, resource_plan
 
 # Environment values that are durations, and so scaled in the embedded stack.
-SCALED_ENV = {"BACKOFF_BASE_S", "BACKOFF_CAP_S", "BREAKER_RECOVERY_S"}
+SCALED_ENV = {"BACKOFF_BASE_S", "BACKOFF_CAP_S", "BREAKER_RECOVERY_S", "SWEEP_STALE_AFTER_S"}
 # Values that name a resource: compared by the plan entry they point at, not as text.
 RESOURCE_ENV = {"INBOX_BUCKET", "PUSH_QUEUE_URL", "RECORDS_TABLE", "DELIVERIES_TABLE", "FILES_TABLE"}
 # Where each runtime's endpoint lives: the only value allowed to differ.
@@ -49,8 +49,8 @@ class Queue:
 class Function:
     timeout_s: int
     memory_mb: int
-    batch_size: int
-    source_queue: str
+    batch_size: int | None  # None for a scheduled function
+    trigger: str  # the plan name of its source queue, or "schedule:<expression> <time zone>"
     env: dict[str, str]  # the variables sikas_sync.config reads, resources as plan names
 
 
@@ -104,20 +104,29 @@ def _embedded(region_code: str) -> Built:
             )
         resources = {stack.bucket: "inbox", **{name: name for name in tables}, **url_names}
         assert stack.push_mapping is not None
+
+        def env(environment: dict[str, str]) -> dict[str, str]:
+            return {
+                key: resources[value] if key in RESOURCE_ENV else value
+                for key, value in environment.items()
+                if key in CONFIG_ENV
+            }
+
         functions = {
             mapping.function_name: Function(
                 timeout_s=mapping.timeout_s,
                 memory_mb=mapping.memory_mb,
                 batch_size=mapping.batch_size,
-                source_queue=url_names[mapping.queue_url],
-                env={
-                    key: resources[value] if key in RESOURCE_ENV else value
-                    for key, value in mapping.environment.items()
-                    if key in CONFIG_ENV
-                },
+                trigger=url_names[mapping.queue_url],
+                env=env(mapping.environment),
             )
             for mapping in [*stack.ingest_mappings.values(), stack.push_mapping]
         }
+        schedules = {s.function.name: f"schedule:{s.schedule} {s.timezone}" for s in stack.plan.scheduled}
+        for name, spec in stack.scheduled.items():
+            functions[name] = Function(
+                spec.timeout_s, spec.memory_mb, None, schedules[name], env(spec.environment)
+            )
         return Built(queues, notifications, tables, functions, stack.plan.region_code)
 
 
@@ -165,14 +174,25 @@ def _template(synthesized: Synthesized) -> Built:
         logical_id(m["Properties"]["FunctionName"]): m["Properties"]
         for m in synthesized.of_type("AWS::Lambda::EventSourceMapping").values()
     }
+    schedules = {
+        logical_id(s["Properties"]["Target"]["Arn"]): s["Properties"]
+        for s in synthesized.of_type("AWS::Scheduler::Schedule").values()
+    }
     functions = {}
     for name, (function_id, function) in synthesized.by_plan_name("AWS::Lambda::Function").items():
-        properties, mapping = function["Properties"], mappings[function_id]
+        properties = function["Properties"]
+        if function_id in mappings:
+            mapping = mappings[function_id]
+            batch_size, trigger = mapping["BatchSize"], names[logical_id(mapping["EventSourceArn"])]
+        else:
+            schedule = schedules[function_id]
+            batch_size = None
+            trigger = f"schedule:{schedule['ScheduleExpression']} {schedule['ScheduleExpressionTimezone']}"
         functions[name] = Function(
             timeout_s=properties["Timeout"],
             memory_mb=properties["MemorySize"],
-            batch_size=mapping["BatchSize"],
-            source_queue=names[logical_id(mapping["EventSourceArn"])],
+            batch_size=batch_size,
+            trigger=trigger,
             env={
                 key: resources[logical_id(value)] if key in RESOURCE_ENV else value
                 for key, value in properties["Environment"]["Variables"].items()
@@ -274,23 +294,30 @@ def test_the_same_functions(built: Fixture) -> None:
     assert set(embedded.functions) == set(template.functions)
     planned = {i.function.name: (i.function, i.queue.name) for i in full.ingest}
     planned[full.delivery.function.name] = (full.delivery.function, full.push_queue.name)
+    for scheduled in full.scheduled:
+        planned[scheduled.function.name] = (
+            scheduled.function,
+            f"schedule:{scheduled.schedule} {scheduled.timezone}",
+        )
     assert set(template.functions) == set(planned)
     for name, function in template.functions.items():
         plan, queue = planned[name]
         other = embedded.functions[name]
-        assert (function.memory_mb, function.batch_size, function.source_queue) == (
-            plan.memory_mb,
-            plan.batch_size,
-            queue,
-        )
-        assert (other.memory_mb, other.batch_size, other.source_queue) == (
+        assert (function.memory_mb, function.trigger) == (plan.memory_mb, queue)
+        assert function.batch_size == (None if queue.startswith("schedule:") else plan.batch_size)
+        assert (other.memory_mb, other.batch_size, other.trigger) == (
             function.memory_mb,
             function.batch_size,
-            function.source_queue,
+            function.trigger,
         )
         assert function.timeout_s == plan.timeout_s
         assert other.timeout_s == scaled(function.timeout_s)
-    assert {f.name: f.timeout_s for f in [small.delivery.function, *(i.function for i in small.ingest)]} == {
+    small_functions = [
+        small.delivery.function,
+        *(i.function for i in small.ingest),
+        *(s.function for s in small.scheduled),
+    ]
+    assert {f.name: f.timeout_s for f in small_functions} == {
         name: f.timeout_s for name, f in embedded.functions.items()
     }
 

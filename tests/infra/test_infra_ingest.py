@@ -107,7 +107,7 @@ def test_every_function_gets_what_its_settings_require(synthesized: Synthesized)
         field.alias for field in FunctionSettings.model_fields.values() if field.is_required() and field.alias
     }
     functions = synthesized.by_plan_name("AWS::Lambda::Function")
-    assert len(functions) == len(PLAN.ingest) + 1
+    assert len(functions) == len(PLAN.ingest) + 1 + len(PLAN.scheduled)
     for name, (_, function) in functions.items():
         missing = required - set(function["Properties"]["Environment"]["Variables"])
         assert not missing, f"{name} lacks {missing}"

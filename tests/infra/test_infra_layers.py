@@ -98,4 +98,7 @@ def test_every_function_uses_both_layers(synthesized: Synthesized) -> None:
     for layer in synthesized.of_type("AWS::Lambda::LayerVersion").values():
         assert layer["Properties"]["CompatibleRuntimes"] == ["python3.14"]
         assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
-    assert len(synthesized.by_plan_name("AWS::Lambda::Function")) == len(resource_plan().ingest) + 1
+    plan = resource_plan()
+    assert len(synthesized.by_plan_name("AWS::Lambda::Function")) == len(plan.ingest) + 1 + len(
+        plan.scheduled
+    )

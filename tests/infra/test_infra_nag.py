@@ -17,6 +17,7 @@ from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX, resource_pla
 PLAN = resource_plan()
 PACKS = {"AwsSolutions", "Serverless"}
 FUNCTIONS = len(PLAN.ingest) + 1
+SCHEDULED = len(PLAN.scheduled)  # sweep, reconcile, report: invoked by EventBridge Scheduler
 
 
 def test_both_rule_packs_ran_and_found_nothing_unacknowledged(synthesized: Synthesized) -> None:
@@ -70,20 +71,36 @@ def test_the_acknowledgement_inventory(synthesized: Synthesized) -> None:
     bucket_objects = "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/{}<domain>/*]"
     assert _inventory(synthesized) == {
         "AwsSolutions::AwsSolutions-SMG4": 2,  # the two secrets
-        "AwsSolutions::AwsSolutions-IAM5[Resource::*]": FUNCTIONS,  # X-Ray, per function role
+        "AwsSolutions::AwsSolutions-IAM5[Resource::*]": FUNCTIONS + SCHEDULED,  # X-Ray, per function role
         bucket_objects.format(""): len(PLAN.ingest),
         bucket_objects.format(REPORTS_PREFIX): len(PLAN.ingest),
         bucket_objects.format(QUARANTINE_PREFIX): len(PLAN.ingest),
         "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
         "AWSLambdaBasicExecutionRole]": 1,  # aws-cdk-lib's BucketNotificationsHandler
-        "Serverless::Serverless-LambdaDLQ": FUNCTIONS,
+        "Serverless::Serverless-LambdaDLQ": FUNCTIONS + SCHEDULED,
         "Serverless::Serverless-LambdaEventSourceMappingDestination": FUNCTIONS,
         "Serverless::Serverless-SQSRedrivePolicy": FUNCTIONS,  # one DLQ per function's queue
+        # The scheduled functions: the sweep reads any stray key, reconcile and report write dated keys,
+        # and each schedule's invoker role may invoke its own function.
+        "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/*]": 1,
+        "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/reconciliation/*]": 1,
+        "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/smdata/*]": 1,
+        **{
+            f"AwsSolutions::AwsSolutions-IAM5[Resource::<{fid}.Arn>:*]": 1
+            for fid in _scheduled_function_ids(synthesized)
+        },
     }
 
 
+def _scheduled_function_ids(synthesized: Synthesized) -> list[str]:
+    by_name = synthesized.by_plan_name("AWS::Lambda::Function")
+    return [by_name[s.function.name][0] for s in PLAN.scheduled]
+
+
 def test_wildcard_bucket_acknowledgements_stay_with_their_domain(synthesized: Synthesized) -> None:
-    pattern = re.compile(r"<InboxBucket\.Arn>/(?:reports/|quarantine/)?([a-z0-9_]+)/\*")
+    pattern = re.compile(
+        r"<InboxBucket\.Arn>/(?:reports/|quarantine/)?((?!reconciliation/|smdata/)[a-z0-9_]+)/\*"
+    )
     for path, rules in synthesized.acknowledgments().items():
         for rule in rules:
             if match := pattern.search(rule):

@@ -40,7 +40,11 @@ def test_key_policy_lets_logs_use_it_for_the_function_log_groups_only(synthesize
     (logs,) = [s for s in statements(policy) if s.get("Sid") == "CloudWatchLogsForTheFunctionLogGroups"]
     arns = logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
     names = {arn["Fn::Join"][1][-1].split("log-group:")[1] for arn in arns}
-    functions = [plan.function for plan in PLAN.ingest] + [PLAN.delivery.function]
+    functions = [
+        *(plan.function for plan in PLAN.ingest),
+        PLAN.delivery.function,
+        *(scheduled.function for scheduled in PLAN.scheduled),
+    ]
     assert names == {log_group_name(f) for f in functions}
     (s3,) = [s for s in statements(policy) if s.get("Sid") == "S3NotificationsIntoEncryptedQueues"]
     assert s3["Principal"] == {"Service": "s3.amazonaws.com"}
@@ -205,7 +209,7 @@ def test_no_resource_star_but_x_ray_and_each_acknowledged(synthesized: Synthesiz
     acknowledged = synthesized.acknowledgments()
     path_of = {lid: r["Metadata"]["aws:cdk:path"] for lid, r in synthesized.resources.items()}
     star = [(pid, s) for pid, s in _identity_statements(synthesized) if "*" in as_list(s["Resource"])]
-    assert len(star) == len(PLAN.ingest) + 1, "one X-Ray statement per function role"
+    assert len(star) == len(PLAN.ingest) + 1 + len(PLAN.scheduled), "one X-Ray statement per function role"
     for policy_id, statement in star:
         assert set(as_list(statement["Action"])) == XRAY, statement
         path = path_of[policy_id]

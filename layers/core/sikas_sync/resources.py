@@ -74,9 +74,17 @@ class DeliveryPlan:
     breaker_recovery_s: int
     ministry_timeout_s: int
     ministry_rate_limit_per_s: float | None
-    sweep: FunctionPlan
-    sweep_every_s: int  # the schedule
     sweep_stale_after_s: int  # a record undelivered this long with no message in flight is re-queued
+
+
+@dataclass(frozen=True)
+class ScheduledPlan:
+    """A function EventBridge Scheduler invokes (no queue), on a schedule in the regency's time zone."""
+
+    function: FunctionPlan
+    schedule: str  # an EventBridge Scheduler expression, read in `timezone`
+    every_s: int  # the same period in seconds, for the embedded stack's own scheduler
+    timezone: str = "Asia/Jakarta"  # WIB: reconciliation reports are dated and SMData periods cut in WIB
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,13 @@ class ResourcePlan:
     hmac_secret_name: str
     ministry_secret_name: str
     max_file_bytes: int
+    sweep: ScheduledPlan  # every 15 minutes: the safety net for lost messages and stray files
+    reconcile: ScheduledPlan  # daily: the ministry's records against ours
+    report: ScheduledPlan  # monthly: SMData aggregates of the month before
+
+    @property
+    def scheduled(self) -> tuple[ScheduledPlan, ...]:
+        return (self.sweep, self.reconcile, self.report)
 
     def ingest_for(self, domain: str) -> IngestPlan:
         return next(plan for plan in self.ingest if plan.domain == domain)
@@ -100,6 +115,7 @@ class ResourcePlan:
 # AWS recommends for SQS event sources, so a slow retry never overlaps a running invocation.
 INGEST_TIMEOUT_S = 900
 PUSH_TIMEOUT_S = 60
+SCHEDULED_TIMEOUT_S = 900  # a full pull (weekly) or a Scan of the whole records table
 INGEST_MEMORY_MB = 1024
 VISIBILITY_FACTOR = 6
 
@@ -161,18 +177,48 @@ def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.
             breaker_recovery_s=seconds(300),
             ministry_timeout_s=10,
             ministry_rate_limit_per_s=None,
-            sweep=FunctionPlan(
+            sweep_stale_after_s=seconds(15 * 60),
+        ),
+        hmac_secret_name="sikas-sync/record-id-key",  # noqa: S106 - the secret's name, not its value
+        ministry_secret_name="sikas-sync/ministry-client",  # noqa: S106 - the secret's name, not its value
+        max_file_bytes=512 * 1024 * 1024,
+        sweep=ScheduledPlan(
+            function=FunctionPlan(
                 name="sweep",
                 handler_dir="sweep",
                 timeout_s=seconds(300),
                 memory_mb=512,
                 batch_size=1,
                 max_concurrency=None,
+                reserved_concurrency=1,  # two sweeps at once would queue the same records twice
             ),
-            sweep_every_s=seconds(15 * 60),
-            sweep_stale_after_s=seconds(15 * 60),
+            schedule="rate(15 minutes)",
+            every_s=seconds(15 * 60),
         ),
-        hmac_secret_name="sikas-sync/record-id-key",  # noqa: S106 - the secret's name, not its value
-        ministry_secret_name="sikas-sync/ministry-client",  # noqa: S106 - the secret's name, not its value
-        max_file_bytes=512 * 1024 * 1024,
+        reconcile=ScheduledPlan(
+            function=FunctionPlan(
+                name="reconcile",
+                handler_dir="reconcile",
+                timeout_s=seconds(SCHEDULED_TIMEOUT_S),
+                memory_mb=1024,  # the ministry's index of a domain: two short strings per record
+                batch_size=1,
+                max_concurrency=None,
+                reserved_concurrency=1,  # a manual run and the scheduled one never overlap
+            ),
+            schedule="cron(0 2 * * ? *)",  # 02:00 WIB every day
+            every_s=seconds(24 * 3600),
+        ),
+        report=ScheduledPlan(
+            function=FunctionPlan(
+                name="report",
+                handler_dir="report",
+                timeout_s=seconds(SCHEDULED_TIMEOUT_S),
+                memory_mb=512,
+                batch_size=1,
+                max_concurrency=None,
+                reserved_concurrency=1,
+            ),
+            schedule="cron(0 3 1 * ? *)",  # 03:00 WIB on the 1st: the month before is complete
+            every_s=seconds(30 * 24 * 3600),
+        ),
     )

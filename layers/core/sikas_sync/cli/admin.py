@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -100,6 +101,14 @@ def _depth(sqs: Any, url: str) -> int:
     return int(attributes["ApproximateNumberOfMessages"])
 
 
+def _invoke_quietly(stack: Any, name: str) -> None:
+    from ..embedded.dispatcher import InvocationFailed
+
+    # As on AWS: a failure is in the function's log; the next run tries again.
+    with contextlib.suppress(InvocationFailed):
+        stack.invoke_scheduled(name)
+
+
 def cmd_local_stack(args: argparse.Namespace) -> int:
     """The embedded stack kept running, dispatching like Lambda and scheduling the sweep, until Ctrl-C."""
     from ..embedded import EmbeddedStack
@@ -127,15 +136,17 @@ def cmd_local_stack(args: argparse.Namespace) -> int:
             f"embedded stack up: AWS endpoint {target.endpoint_url}, bucket {target.bucket}", file=sys.stderr
         )
         print(f"ministry: {stack.ministry_url}; state file: {state}; Ctrl-C stops", file=sys.stderr)
-        sweep_every = stack.plan.delivery.sweep_every_s
-        next_sweep = time.monotonic() + sweep_every
+        # EventBridge Scheduler's part: each scheduled function on its (scaled) period.
+        periods = {s.function.name: s.every_s for s in stack.plan.scheduled}
+        due = {name: time.monotonic() + every for name, every in periods.items()}
         try:
             while not stopping:
                 busy = stack.run_ingest(0.5) is False
                 stack.run_delivery(0.5)
-                if time.monotonic() >= next_sweep:
-                    stack.invoke_scheduled("sweep")
-                    next_sweep = time.monotonic() + sweep_every
+                for name, when in due.items():
+                    if time.monotonic() >= when:
+                        _invoke_quietly(stack, name)
+                        due[name] = time.monotonic() + periods[name]
                 if not busy:
                     time.sleep(0.2)
         except KeyboardInterrupt:

@@ -133,6 +133,7 @@ class EmbeddedStack:
             "BACKOFF_CAP_S": str(delivery.backoff_cap_s),
             "BREAKER_FAILURES": str(delivery.breaker_failures),
             "BREAKER_RECOVERY_S": str(delivery.breaker_recovery_s),
+            "SWEEP_STALE_AFTER_S": str(delivery.sweep_stale_after_s),
         }
         if delivery.ministry_rate_limit_per_s:
             env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s)
@@ -182,18 +183,19 @@ class EmbeddedStack:
         self.dispatcher.add(self.push_mapping)
 
     def _add_scheduled_functions(self) -> None:
-        sweep = self.plan.delivery.sweep
-        self.scheduled[sweep.name] = FunctionSpec(
-            function_name=sweep.name,
-            handler=load_handler(sweep.handler_dir),
-            timeout_s=sweep.timeout_s,
-            memory_mb=sweep.memory_mb,
-            environment={
-                **self.function_environment(),
-                "SWEEP_STALE_AFTER_S": str(self.plan.delivery.sweep_stale_after_s),
-                "POWERTOOLS_SERVICE_NAME": sweep.name,
-            },
-        )
+        for scheduled in self.plan.scheduled:
+            function = scheduled.function
+            self.scheduled[function.name] = FunctionSpec(
+                function_name=function.name,
+                handler=load_handler(function.handler_dir),
+                timeout_s=function.timeout_s,
+                memory_mb=function.memory_mb,
+                environment={
+                    **self.function_environment(),
+                    **self.delivery_environment(),  # the ministry's URL and secret
+                    "POWERTOOLS_SERVICE_NAME": function.name,
+                },
+            )
 
     def invoke_scheduled(self, name: str, payload: dict[str, Any] | None = None) -> Any:
         """What EventBridge Scheduler does on its schedule: invoke the function with its payload."""

@@ -1,0 +1,205 @@
+"""The scheduled functions of the plan (sweep, reconcile, report), each on its EventBridge Scheduler
+schedule in WIB, each with only the permissions its use case needs."""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, Duration, TimeZone
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from sikas_sync.resources import RECONCILIATION_PREFIX, SMDATA_PREFIX, ScheduledPlan
+
+from .delivery import delivery_environment
+from .function import PlannedFunction, Shared
+from .nag import acknowledge
+from .naming import logical_id_of
+from .storage import INBOX_BUCKET_LOGICAL_ID
+
+# A schedule that fires while the previous run still goes is not retried over and over: the next
+# run on the schedule does the same idempotent work anyway.
+RETRY_ATTEMPTS = 2
+MAX_EVENT_AGE = Duration.hours(1)
+TABLE_SCAN = ["dynamodb:Scan"]
+
+
+class ScheduledFunction(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        plan: ScheduledPlan,
+        shared: Shared,
+        push_queue: sqs.IQueue,
+        ministry_secret: secretsmanager.ISecret,
+        ministry_url: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.plan = plan
+        self.function = PlannedFunction(
+            self,
+            "Function",
+            plan=plan.function,
+            shared=shared,
+            environment={
+                **shared.environment(push_queue),
+                **delivery_environment(shared.plan.delivery, ministry_url, shared.plan.ministry_secret_name),
+            },
+            invoked_by_schedule=True,
+        )
+        # Our own role, so only schedules of this account can use it (confused-deputy guard); the
+        # target grants it lambda:InvokeFunction on this function.
+        self.invoker = iam.Role(
+            self,
+            "InvokerRole",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}
+            ),
+            description=f"EventBridge Scheduler invokes sikas-sync {plan.function.name}",
+        )
+        self.schedule = scheduler.Schedule(
+            self,
+            "Schedule",
+            description=f"sikas-sync {plan.function.name}: {plan.schedule} in {plan.timezone}",
+            schedule=scheduler.ScheduleExpression.expression(plan.schedule, TimeZone.of(plan.timezone)),
+            target=targets.LambdaInvoke(
+                self.function.function,
+                retry_attempts=RETRY_ATTEMPTS,
+                max_event_age=MAX_EVENT_AGE,
+                role=self.invoker,
+            ),
+        )
+        function_id = logical_id_of(self.function.function)
+        acknowledge(
+            self.invoker,
+            {
+                f"AwsSolutions-IAM5[Resource::<{function_id}.Arn>:*]": (
+                    "Lambda's grantInvoke names the function and its versions (`:*`); the schedule "
+                    "invokes this one function, no other resource."
+                ),
+            },
+        )
+
+
+class Scheduled(Construct):
+    """Builds every ScheduledPlan and grants each what its use case touches."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        shared: Shared,
+        push_queue: sqs.IQueue,
+        ministry_secret: secretsmanager.ISecret,
+        ministry_url: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        plan = shared.plan
+        self.by_name: dict[str, ScheduledFunction] = {}
+        for scheduled in plan.scheduled:
+            self.by_name[scheduled.function.name] = ScheduledFunction(
+                self,
+                scheduled.function.name.capitalize(),
+                plan=scheduled,
+                shared=shared,
+                push_queue=push_queue,
+                ministry_secret=ministry_secret,
+                ministry_url=ministry_url,
+            )
+        self._grant_sweep(shared, push_queue)
+        self._grant_reconcile(shared, ministry_secret)
+        self._grant_report(shared, ministry_secret)
+
+    def _grant_sweep(self, shared: Shared, push_queue: sqs.IQueue) -> None:
+        function = self.by_name[shared.plan.sweep.function.name]
+        bucket, tables = shared.bucket, shared.tables
+        function.function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="ScanRecordsAndDeliveries",
+                actions=TABLE_SCAN,
+                resources=[tables["records_table"].table_arn, tables["deliveries_table"].table_arn],
+            ),
+            # A stray export is rejected through the ingest use case: ledger entry and report.
+            shared.table_read_write(tables["files_table"]),
+            iam.PolicyStatement(
+                sid="RequeueUndelivered",
+                actions=["sqs:SendMessage", "sqs:GetQueueAttributes"],
+                resources=[push_queue.queue_arn],
+            ),
+            iam.PolicyStatement(
+                sid="FindStrayExports", actions=["s3:ListBucket"], resources=[bucket.bucket_arn]
+            ),
+            iam.PolicyStatement(
+                sid="ReadStrayExportsAndReports",
+                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                resources=[bucket.arn_for_objects("*")],
+            ),
+            shared.key_use(["s3", "sqs", "dynamodb", "secretsmanager"]),
+        )
+        function.function.add_to_role_policy(shared.read_secret(shared.hmac_secret))
+        acknowledge(
+            function.function.role,
+            {
+                f"AwsSolutions-IAM5[Resource::<{INBOX_BUCKET_LOGICAL_ID}.Arn>/*]": (
+                    "The sweep looks for exports under any prefix that is no domain (S3 announces only "
+                    "the domain prefixes), reads their head and writes their report next to them."
+                ),
+            },
+        )
+
+    def _grant_reconcile(self, shared: Shared, ministry_secret: secretsmanager.ISecret) -> None:
+        function = self.by_name[shared.plan.reconcile.function.name]
+        bucket, tables = shared.bucket, shared.tables
+        function.function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="CompareAndImportRecords",
+                actions=[*TABLE_SCAN, "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem"],
+                resources=[tables["records_table"].table_arn],
+            ),
+            shared.table_read_write(tables["deliveries_table"], tables["files_table"]),
+            iam.PolicyStatement(
+                sid="WriteReconciliationReports",
+                actions=["s3:GetObject", "s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"{RECONCILIATION_PREFIX}*")],
+            ),
+            shared.key_use(["s3", "dynamodb", "secretsmanager"]),
+        )
+        function.function.add_to_role_policy(shared.read_secret(ministry_secret))
+        function.function.add_to_role_policy(shared.read_secret(shared.hmac_secret))
+        acknowledge(
+            function.function.role,
+            {
+                f"AwsSolutions-IAM5[Resource::<{INBOX_BUCKET_LOGICAL_ID}.Arn>/{RECONCILIATION_PREFIX}*]": (
+                    "Reconciliation reports are written under a new dated key every day."
+                ),
+            },
+        )
+
+    def _grant_report(self, shared: Shared, ministry_secret: secretsmanager.ISecret) -> None:
+        function = self.by_name[shared.plan.report.function.name]
+        bucket, tables = shared.bucket, shared.tables
+        function.function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="AggregateRecords", actions=TABLE_SCAN, resources=[tables["records_table"].table_arn]
+            ),
+            iam.PolicyStatement(
+                sid="KeepReportCopies",
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"{SMDATA_PREFIX}*")],
+            ),
+            shared.key_use(["s3", "dynamodb", "secretsmanager"]),
+        )
+        function.function.add_to_role_policy(shared.read_secret(ministry_secret))
+        acknowledge(
+            function.function.role,
+            {
+                f"AwsSolutions-IAM5[Resource::<{INBOX_BUCKET_LOGICAL_ID}.Arn>/{SMDATA_PREFIX}*]": (
+                    "SMData report copies are written under a new key per period and template."
+                ),
+            },
+        )
