@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from aws_cdk import Stack, Tags
+from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
 from sikas_constructs.delivery import Delivery
@@ -20,6 +20,7 @@ from sikas_constructs.nag import acknowledge
 from sikas_constructs.scheduled import Scheduled
 from sikas_constructs.security import DataKey, Secrets
 from sikas_constructs.storage import Inbox, Tables
+from sikas_sync.operations import target
 from sikas_sync.resources import DEFAULT_REGION_CODE, ResourcePlan, resource_plan
 
 REGION_CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2})?$")  # as sikas_sync.config checks REGION_CODE
@@ -134,6 +135,25 @@ class SikasSyncStack(Stack):
             ministry_url=settings.ministry_url,
         )
         self._acknowledge_cdk_managed()
+        self._outputs()
+
+    def _outputs(self) -> None:
+        """What `sikas-sync pending/redrive --stack NAME` reads (sikas_sync.operations.target)."""
+        outputs = {
+            target.OUTPUT_REGION_CODE: self.plan.region_code,
+            target.OUTPUT_BUCKET: self.inbox.bucket.bucket_name,
+            target.OUTPUT_RECORDS: self.tables["records_table"].table_name,
+            target.OUTPUT_DELIVERIES: self.tables["deliveries_table"].table_name,
+            target.OUTPUT_FILES: self.tables["files_table"].table_name,
+            target.OUTPUT_PUSH_QUEUE: self.delivery.queue.queue.queue_url,
+            target.OUTPUT_PUSH_DLQ: self.delivery.queue.dlq.queue_url,
+        }
+        for domain, ingest in self.ingest.domains.items():
+            queue_output, dlq_output = target.ingest_output_names(domain)
+            outputs[queue_output] = ingest.queue.queue.queue_url
+            outputs[dlq_output] = ingest.queue.dlq.queue_url
+        for name, value in outputs.items():
+            CfnOutput(self, name, value=value)
 
     def _acknowledge_cdk_managed(self) -> None:
         handler = self.node.try_find_child(BUCKET_NOTIFICATIONS_HANDLER_ID)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from infra_support import synthesize
+from infra_support import Synthesized, synthesize
 
 import app as app_module
 from sikas_stack import DeploymentSettings, SettingsError, stack_id
@@ -75,3 +75,24 @@ def test_another_region_and_a_rate_limit(stub_layers: Path, tmp_path: Path) -> N
     push = functions[resource_plan().delivery.function.name][1]["Properties"]["Environment"]["Variables"]
     assert push["MINISTRY_URL"] == "https://api.example.invalid"
     assert float(push["MINISTRY_RATE_LIMIT_PER_S"]) == 3.0
+
+
+def test_outputs_name_what_the_admin_commands_read(synthesized: Synthesized) -> None:
+    """`sikas-sync pending --stack NAME` resolves the stack from exactly these outputs."""
+    from sikas_sync.operations import target
+
+    outputs = synthesized.template["Outputs"]
+    expected = {
+        target.OUTPUT_REGION_CODE,
+        target.OUTPUT_BUCKET,
+        target.OUTPUT_RECORDS,
+        target.OUTPUT_DELIVERIES,
+        target.OUTPUT_FILES,
+        target.OUTPUT_PUSH_QUEUE,
+        target.OUTPUT_PUSH_DLQ,
+        *(name for ingest in synthesized.plan.ingest for name in target.ingest_output_names(ingest.domain)),
+    }
+    assert set(outputs) == expected
+    assert outputs[target.OUTPUT_REGION_CODE]["Value"] == synthesized.plan.region_code
+    queue_ids, _ = synthesized.by_plan_name("AWS::SQS::Queue")["push"]
+    assert outputs[target.OUTPUT_PUSH_QUEUE]["Value"] == {"Ref": queue_ids}
