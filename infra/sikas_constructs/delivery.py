@@ -7,30 +7,12 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
-from sikas_sync.resources import DeliveryPlan
+from sikas_sync.config import delivery_environment
 
 from .function import PlannedFunction, Shared
 from .queues import PlannedQueue
 
 MAX_BATCHING_WINDOW = Duration.seconds(5)  # fill ministry batches (≤100) rather than send them thin
-
-
-def delivery_environment(
-    delivery: DeliveryPlan, ministry_url: str, ministry_secret_name: str
-) -> dict[str, str]:
-    env = {
-        "MINISTRY_URL": ministry_url,
-        "MINISTRY_SECRET_NAME": ministry_secret_name,
-        "MINISTRY_TIMEOUT_S": str(delivery.ministry_timeout_s),
-        "BACKOFF_BASE_S": str(delivery.backoff_base_s),
-        "BACKOFF_CAP_S": str(delivery.backoff_cap_s),
-        "BREAKER_FAILURES": str(delivery.breaker_failures),
-        "BREAKER_RECOVERY_S": str(delivery.breaker_recovery_s),
-        "SWEEP_STALE_AFTER_S": str(delivery.sweep_stale_after_s),
-    }
-    if delivery.ministry_rate_limit_per_s is not None:
-        env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s)
-    return env
 
 
 class Delivery(Construct):

@@ -11,9 +11,9 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from sikas_sync.config import delivery_environment
 from sikas_sync.resources import RECONCILIATION_PREFIX, SMDATA_PREFIX, ScheduledPlan
 
-from .delivery import delivery_environment
 from .function import PlannedFunction, Shared
 from .nag import acknowledge
 from .naming import logical_id_of

@@ -6,6 +6,8 @@ import os
 
 from pydantic import BaseModel, Field, ValidationError
 
+from .resources import DeliveryPlan
+
 
 class FunctionSettings(BaseModel):
     """Environment variables set by the CDK app (and by the embedded stack for each invocation)."""
@@ -42,3 +44,22 @@ def load_settings() -> FunctionSettings:
         # Names of the missing/invalid variables only; values could be anything.
         names = ", ".join(str(item["loc"][0]) for item in error.errors())
         raise ConfigurationError(f"function environment incomplete or invalid: {names}") from None
+
+
+def delivery_environment(
+    delivery: DeliveryPlan, ministry_url: str, ministry_secret_name: str
+) -> dict[str, str]:
+    """The variables of the delivery settings above, as both the CDK app and the embedded stack set them."""
+    env = {
+        "MINISTRY_URL": ministry_url,
+        "MINISTRY_SECRET_NAME": ministry_secret_name,
+        "MINISTRY_TIMEOUT_S": str(delivery.ministry_timeout_s),
+        "BACKOFF_BASE_S": str(delivery.backoff_base_s),
+        "BACKOFF_CAP_S": str(delivery.backoff_cap_s),
+        "BREAKER_FAILURES": str(delivery.breaker_failures),
+        "BREAKER_RECOVERY_S": str(delivery.breaker_recovery_s),
+        "SWEEP_STALE_AFTER_S": str(delivery.sweep_stale_after_s),
+    }
+    if delivery.ministry_rate_limit_per_s is not None:
+        env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s)
+    return env

@@ -36,19 +36,51 @@ class DynamoRecordStore:
         }
 
     def write(self, writes: list[RecordWrite]) -> None:
-        now = {"N": str(int(time.time()))}
-        batch_put(self._db, self._table, [self._item(write, now) for write in writes])
+        now = int(time.time())
+        items = [
+            record_item(
+                w.domain,
+                w.record_id,
+                version=w.version,
+                content_hash=w.content_hash,
+                data=w.data,
+                natural_key=w.natural_key,
+                last_file=w.file_id,
+                now=now,
+                row=w.row,
+            )
+            for w in writes
+        ]
+        batch_put(self._db, self._table, items)
 
-    def _item(self, write: RecordWrite, now: dict[str, str]) -> dict[str, Any]:
-        return {
-            "pk": {"S": record_pk(write.domain, write.record_id)},
-            "domain": {"S": write.domain},
-            "record_id": {"S": write.record_id},
-            "version": {"N": str(write.version)},
-            "content_hash": {"S": write.content_hash},
-            "data": {"S": json.dumps(write.data, ensure_ascii=False, sort_keys=True)},
-            "natural_key": {"S": json.dumps(list(write.natural_key), ensure_ascii=False)},
-            "last_file": {"S": write.file_id},
-            "last_row": {"N": str(write.row)},
-            "updated_at": now,  # also "pending since" until the deliveries table says otherwise
-        }
+
+def record_item(
+    domain: str,
+    record_id: str,
+    *,
+    version: int,
+    content_hash: str,
+    data: dict[str, Any],
+    natural_key: tuple[str, ...],
+    last_file: str,
+    now: int,
+    row: int | None = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """The records table's item: the one layout ingest and reconciliation both write."""
+    item: dict[str, Any] = {
+        "pk": {"S": record_pk(domain, record_id)},
+        "domain": {"S": domain},
+        "record_id": {"S": record_id},
+        "version": {"N": str(version)},
+        "content_hash": {"S": content_hash},
+        "data": {"S": json.dumps(data, ensure_ascii=False, sort_keys=True)},
+        "natural_key": {"S": json.dumps(list(natural_key), ensure_ascii=False)},
+        "last_file": {"S": last_file},
+        "updated_at": {"N": str(now)},  # also "pending since" until the deliveries table says otherwise
+    }
+    if row is not None:
+        item["last_row"] = {"N": str(row)}
+    if source is not None:
+        item["source"] = {"S": source}
+    return item

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..domains import DOMAINS, get_domain
 from ..operations.target import DEFAULT_STATE_FILE, TargetError
@@ -162,7 +162,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .run import Upload, all_terminal, credentials_from_env, log_sink, resolve_domain, run_pipeline
+    from .run import Upload, resolve_domain
 
     missing = [str(path) for path in args.files if not path.is_file()]
     if missing:
@@ -170,15 +170,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.ministry_url and not re.match(r"^https?://", args.ministry_url):
         raise UsageError("--ministry-url must be an http(s) URL")
     uploads = [Upload(path, resolve_domain(path, args.domain)) for path in args.files]
+    return _run_and_print(
+        uploads, args, region_code=args.region_code, ministry_url=args.ministry_url, timeout_s=args.timeout
+    )
+
+
+def _run_and_print(
+    uploads: list[Any],
+    args: argparse.Namespace,
+    *,
+    region_code: str,
+    ministry_url: str | None,
+    timeout_s: float,
+    faults: Any = None,
+) -> int:
+    """The pipeline on a fresh embedded stack, its summary on stdout, cli.md's exit status."""
+    from .run import all_terminal, credentials_from_env, log_sink, run_pipeline
+
     log, log_path = log_sink(args.verbose)
     try:
         summary = run_pipeline(
             uploads,
-            region_code=args.region_code,
-            ministry_url=args.ministry_url,
+            region_code=region_code,
+            ministry_url=ministry_url,
             credentials=credentials_from_env(),
-            timeout_s=args.timeout,
+            timeout_s=timeout_s,
             log=log,
+            faults=faults,
         )
     finally:
         if log_path:
@@ -196,9 +214,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Sample exports of every domain (a few bad rows, one bad file), the whole pipeline, a summary."""
     from ..ministry.local import Faults
     from ..sample import SampleSpec, write_sample
-    from .run import Upload, all_terminal, credentials_from_env, log_sink, run_pipeline
+    from .run import Upload
 
-    log, log_path = log_sink(args.verbose)
     with tempfile.TemporaryDirectory(prefix="sikas-demo-") as folder:
         uploads = []
         for index, domain in enumerate(DOMAINS):
@@ -214,26 +231,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         faults = Faults(
             failure_rate=0.1, throttle_rate=0.05, retry_after_s=0, token_ttl_s=5, refuse_rate=0.01
         )
-        try:
-            summary = run_pipeline(
-                uploads,
-                region_code="12.09",
-                ministry_url=None,
-                credentials=credentials_from_env(),
-                timeout_s=300,
-                log=log,
-                faults=faults,
-            )
-        finally:
-            if log_path:
-                log.close()
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        print(run_summary_text(summary))
-    if log_path:
-        print(f"function logs: {log_path}", file=sys.stderr)
-    return EXIT_OK if all_terminal(summary) else EXIT_FAILED
+        return _run_and_print(
+            uploads, args, region_code="12.09", ministry_url=None, timeout_s=300, faults=faults
+        )
 
 
 HANDLERS = {

@@ -14,6 +14,7 @@ from typing import IO, Any
 import boto3
 
 from ..adapters.dynamodb_delivery import state_from_item
+from ..config import delivery_environment
 from ..delivery.ports import delivery_status
 from ..ministry.local import Faults, LocalMinistry
 from ..operations.target import QueuePair, StackTarget
@@ -124,20 +125,7 @@ class EmbeddedStack:
         }
 
     def delivery_environment(self) -> dict[str, str]:
-        delivery = self.plan.delivery
-        env = {
-            "MINISTRY_URL": self.ministry_url,
-            "MINISTRY_SECRET_NAME": self.plan.ministry_secret_name,
-            "MINISTRY_TIMEOUT_S": str(delivery.ministry_timeout_s),
-            "BACKOFF_BASE_S": str(delivery.backoff_base_s),
-            "BACKOFF_CAP_S": str(delivery.backoff_cap_s),
-            "BREAKER_FAILURES": str(delivery.breaker_failures),
-            "BREAKER_RECOVERY_S": str(delivery.breaker_recovery_s),
-            "SWEEP_STALE_AFTER_S": str(delivery.sweep_stale_after_s),
-        }
-        if delivery.ministry_rate_limit_per_s:
-            env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s)
-        return env
+        return delivery_environment(self.plan.delivery, self.ministry_url, self.plan.ministry_secret_name)
 
     def _add_ingest_functions(self) -> None:
         assert self.resources is not None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from ..adapters.dynamodb_records import DynamoRecordStore, record_pk
+from ..adapters.dynamodb_records import DynamoRecordStore, record_item
 from .ports import ImportedRecord, ReconcileState
 
 if TYPE_CHECKING:
@@ -53,18 +53,17 @@ class DynamoReconcileRecords:
                 yield item["record_id"]["S"], item["content_hash"]["S"]
 
     def create(self, record: ImportedRecord) -> bool:
-        item: Any = {
-            "pk": {"S": record_pk(record.domain, record.record_id)},
-            "domain": {"S": record.domain},
-            "record_id": {"S": record.record_id},
-            "version": {"N": str(record.version)},
-            "content_hash": {"S": record.content_hash},
-            "data": {"S": json.dumps(record.data, ensure_ascii=False, sort_keys=True)},
-            "natural_key": {"S": json.dumps(list(record.natural_key), ensure_ascii=False)},
-            "source": {"S": record.source},
-            "last_file": {"S": MINISTRY_FILE.format(source=record.source)},
-            "updated_at": {"N": str(int(time.time()))},
-        }
+        item = record_item(
+            record.domain,
+            record.record_id,
+            version=record.version,
+            content_hash=record.content_hash,
+            data=record.data,
+            natural_key=record.natural_key,
+            last_file=MINISTRY_FILE.format(source=record.source),
+            now=int(time.time()),
+            source=record.source,
+        )
         try:
             self._db.put_item(
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
