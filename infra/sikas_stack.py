@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -12,15 +12,21 @@ from urllib.parse import urlparse
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
+from sikas_constructs.audit import TRAIL_LOG_GROUP, AuditTrail
 from sikas_constructs.delivery import Delivery
+from sikas_constructs.erasure import Erasure
 from sikas_constructs.function import Shared, log_group_name
 from sikas_constructs.ingest import Ingest
 from sikas_constructs.layers import SharedLayers
+from sikas_constructs.monitoring import AlarmSettings, AlarmSettingsError, Monitoring
 from sikas_constructs.nag import acknowledge
+from sikas_constructs.retention import Retention, RetentionError
 from sikas_constructs.scheduled import Scheduled
 from sikas_constructs.security import DataKey, Secrets
+from sikas_constructs.sikas_access import SikasAccess
 from sikas_constructs.storage import Inbox, Tables
 from sikas_sync.operations import target
+from sikas_sync.operations.erase_wiring import ERASE_FUNCTION
 from sikas_sync.resources import DEFAULT_REGION_CODE, ResourcePlan, resource_plan
 
 REGION_CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2})?$")  # as sikas_sync.config checks REGION_CODE
@@ -39,6 +45,8 @@ class DeploymentSettings:
     region_code: str = DEFAULT_REGION_CODE
     ministry_url: str = "https://integration.example.invalid"
     ministry_rate_limit_per_s: float | None = None
+    retention: Retention = field(default_factory=Retention)  # context retention_<name>_days
+    alarms: AlarmSettings = field(default_factory=AlarmSettings)  # context alarm_*
 
     def __post_init__(self) -> None:
         if not REGION_CODE_PATTERN.match(self.region_code):
@@ -57,10 +65,20 @@ class DeploymentSettings:
             rate_value = float(rate) if rate not in (None, "") else None
         except (TypeError, ValueError):
             raise SettingsError(f"ministry_rate_limit_per_s {rate!r} is not a number") from None
+        try:
+            retention = Retention.from_context(get)
+        except RetentionError as error:
+            raise SettingsError(str(error)) from None
+        try:
+            alarms = AlarmSettings.from_context(get)
+        except AlarmSettingsError as error:
+            raise SettingsError(str(error)) from None
         return cls(
             region_code=str(get("region_code") or DEFAULT_REGION_CODE),
             ministry_url=str(get("ministry_url") or cls.ministry_url),
             ministry_rate_limit_per_s=rate_value,
+            retention=retention,
+            alarms=alarms,
         )
 
     def plan(self) -> ResourcePlan:
@@ -98,8 +116,11 @@ class SikasSyncStack(Stack):
             *(ingest.function for ingest in plan.ingest),
             plan.delivery.function,
             *(scheduled.function for scheduled in plan.scheduled),
+            ERASE_FUNCTION,
         ]
-        self.encryption = DataKey(self, "Encryption", log_group_names=[log_group_name(f) for f in functions])
+        self.encryption = DataKey(
+            self, "Encryption", log_group_names=[*(log_group_name(f) for f in functions), TRAIL_LOG_GROUP]
+        )
         key = self.encryption.key
         self.secrets = Secrets(
             self,
@@ -108,7 +129,21 @@ class SikasSyncStack(Stack):
             hmac_name=plan.hmac_secret_name,
             ministry_name=plan.ministry_secret_name,
         )
-        self.inbox = Inbox(self, "Inbox", key=key)
+        self.inbox = Inbox(
+            self,
+            "Inbox",
+            key=key,
+            retention=settings.retention,
+            domain_prefixes=[ingest.prefix for ingest in plan.ingest],
+        )
+        # SIKAS's principal: PutObject under the domain prefixes, outbox/ to read; nothing else.
+        self.sikas_access = SikasAccess(
+            self,
+            "SikasAccess",
+            bucket=self.inbox.bucket,
+            key=key,
+            domain_prefixes=[ingest.prefix for ingest in plan.ingest],
+        )
         self.tables = Tables(self, "Tables", key=key, plan=plan)
         shared = Shared(
             plan=plan,
@@ -134,6 +169,36 @@ class SikasSyncStack(Stack):
             ministry_secret=self.secrets.ministry_client,
             ministry_url=settings.ministry_url,
         )
+        self.erasure = Erasure(
+            self,
+            "Erasure",
+            shared=shared,
+            push_queue=self.delivery.queue.queue,
+            ministry_secret=self.secrets.ministry_client,
+            ministry_url=settings.ministry_url,
+        )
+        self.audit = AuditTrail(
+            self,
+            "AuditTrail",
+            key=key,
+            inbox=self.inbox.bucket,
+            access_logs=self.inbox.access_logs,
+            audited_functions=[self.erasure.function.function],
+            retention=settings.retention,
+        )
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            plan=plan,
+            key=key,
+            ingest={domain: (i.queue, i.function) for domain, i in self.ingest.domains.items()},
+            push=(self.delivery.queue, self.delivery.function),
+            functions={
+                **{name: s.function for name, s in self.scheduled.by_name.items()},
+                self.erasure.function.plan.name: self.erasure.function,
+            },
+            settings=settings.alarms,
+        )
         self._acknowledge_cdk_managed()
         self._outputs()
 
@@ -147,11 +212,15 @@ class SikasSyncStack(Stack):
             target.OUTPUT_FILES: self.tables["files_table"].table_name,
             target.OUTPUT_PUSH_QUEUE: self.delivery.queue.queue.queue_url,
             target.OUTPUT_PUSH_DLQ: self.delivery.queue.dlq.queue_url,
+            target.OUTPUT_ERASE_FUNCTION: self.erasure.function.function.function_name,
         }
         for domain, ingest in self.ingest.domains.items():
             queue_output, dlq_output = target.ingest_output_names(domain)
             outputs[queue_output] = ingest.queue.queue.queue_url
             outputs[dlq_output] = ingest.queue.dlq.queue_url
+        outputs["SikasAccessPolicyArn"] = self.sikas_access.policy.managed_policy_arn
+        if self.sikas_access.role is not None:
+            outputs["SikasRoleArn"] = self.sikas_access.role.role_arn
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)
 

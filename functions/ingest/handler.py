@@ -6,12 +6,14 @@ batch failures so only the failed message is retried.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from sikas_sync import telemetry as t
 from sikas_sync.config import load_settings
 from sikas_sync.events import InboxSqsRecord, S3TestEvent
 from sikas_sync.ingest.service import FileSummary
@@ -34,9 +36,10 @@ def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None
         _record_metrics(summary)
         # Counts only: never row contents. ("created" is a reserved LogRecord attribute.)
         logger.info(
-            "file processed",
+            t.LOG_FILE_PROCESSED,
             extra={
                 "object_key": summary.key,
+                "version_id": obj.versionId,
                 "domain": summary.domain,
                 "file_status": summary.status,
                 "reason_code": summary.reason_code,
@@ -52,20 +55,47 @@ def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None
                 },
             },
         )
+        _log_rejected_rows(summary)
 
 
 def _record_metrics(summary: FileSummary) -> None:
-    metrics.add_dimension(name="domain", value=summary.domain or "unknown")
-    metrics.add_metric(name="FilesReceived", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name="FilesRejected", unit=MetricUnit.Count, value=int(summary.status == "rejected"))
+    # One ingest function per domain: every file of an invocation has the same domain.
+    metrics.add_dimension(name=t.DIMENSION_DOMAIN, value=summary.domain or "unknown")
     for name, value in (
-        ("RowsValid", summary.valid),
-        ("RowsRejected", summary.rejected),
-        ("RecordsCreated", summary.created),
-        ("RecordsUpdated", summary.updated),
-        ("RecordsUnchanged", summary.unchanged),
+        (t.FILES_RECEIVED, 1),
+        (t.FILES_REJECTED, int(summary.status == "rejected")),
+        (t.ROWS_VALID, summary.valid),
+        (t.ROWS_REJECTED, summary.rejected),
+        (t.RECORDS_CREATED, summary.created),
+        (t.RECORDS_UPDATED, summary.updated),
+        (t.RECORDS_UNCHANGED, summary.unchanged),
     ):
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def _log_rejected_rows(summary: FileSummary) -> None:
+    """One line per error code and column: row numbers, columns and codes, never a cell's value.
+
+    The summary lists a file's first row errors (cli.md: at most 100); `complete` says whether
+    they are all of them. The file's report in the bucket always has every one.
+    """
+    rows_by_issue: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for error in summary.errors:
+        rows_by_issue[(str(error["code"]), str(error.get("column") or "-"))].append(int(error["row"]))
+    complete = len({error["row"] for error in summary.errors}) >= summary.rejected
+    for (code, column), rows in sorted(rows_by_issue.items()):
+        logger.info(
+            t.LOG_ROWS_REJECTED,
+            extra={
+                "object_key": summary.key,
+                "domain": summary.domain,
+                "error_code": code,
+                "column": column,
+                "error_rows": len(rows),
+                "first_rows": rows[:10],
+                "complete": complete,
+            },
+        )
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -16,12 +16,13 @@ from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from sikas_sync import telemetry as t
 from sikas_sync.config import load_settings
-from sikas_sync.delivery.ports import PushItem
+from sikas_sync.delivery.ports import DeliveryCounts, PushItem
 from sikas_sync.delivery.service import deliver
 from sikas_sync.delivery.wiring import delivery_deps
 from sikas_sync.events import PushRequest
-from sikas_sync.observability import logger, metrics, tracer
+from sikas_sync.observability import logger, metrics, publish_domain_metrics, tracer
 
 # A batch that fails whole (the ministry is down) is an expected outcome, not an invocation error.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -49,6 +50,56 @@ def _items(event: dict[str, Any]) -> tuple[list[PushItem], set[str]]:
     return items, malformed
 
 
+def _outcome_metrics(counts: DeliveryCounts) -> dict[str, float]:
+    """Records, not messages: a record queued twice in one batch is sent (and counted) once."""
+    return {
+        t.PUSH_ACCEPTED: counts.accepted,
+        t.PUSH_DUPLICATE: counts.duplicate,
+        t.PUSH_REFUSED: counts.rejected,
+        t.PUSH_FAILED: counts.deferred,
+        t.PUSH_BLOCKED: counts.blocked,
+    }
+
+
+def _log_results(domain: str, counts: DeliveryCounts) -> None:
+    """What happened to each record version, by pseudonymous id (no record data): the saved queries
+    "a record's journey" and "one file's story" find these lines by record id or file key."""
+    if not counts.outcomes and not counts.skipped:
+        return
+    logger.info(
+        t.LOG_PUSH_RESULTS,
+        extra={
+            "domain": domain,
+            "ministry_request_id": counts.request_id,
+            "breaker_open": counts.breaker_open,
+            "accepted": counts.accepted,
+            "duplicate": counts.duplicate,
+            "refused": counts.rejected,
+            "failed": counts.deferred,
+            "blocked": counts.blocked,
+            "skipped": counts.skipped,
+            # `<record id> v<version> <outcome>`: one short string per record version
+            "records": [f"{o.record_id} v{o.version} {o.outcome}" for o in counts.outcomes],
+            "files": sorted({o.source_file for o in counts.outcomes if o.source_file}),
+        },
+    )
+    for outcome in counts.outcomes:
+        for field, code in outcome.errors if outcome.outcome == "refused" else ():
+            # One line per refusal reason: "ministry refusals by code" counts these.
+            logger.info(
+                t.LOG_MINISTRY_REFUSAL,
+                extra={
+                    "domain": domain,
+                    "record_id": outcome.record_id,
+                    "version": outcome.version,
+                    "error_field": field,
+                    "error_code": code,
+                    "source_file": outcome.source_file,
+                    "ministry_request_id": counts.request_id,
+                },
+            )
+
+
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
@@ -56,15 +107,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     items, malformed = _items(event)
     counts = deliver(items, delivery_deps(load_settings()))
     failed = counts.failed_message_ids | malformed
-    for name, value in (
-        ("PushDelivered", counts.delivered),
-        ("PushDuplicate", counts.duplicate),
-        ("PushRefused", counts.rejected),
-        ("PushBlocked", counts.blocked),
-        ("PushRetried", counts.retried),
-        ("MinistryRequests", counts.requests),
-    ):
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    for domain, domain_counts in counts.by_domain.items():
+        publish_domain_metrics(domain, _outcome_metrics(domain_counts), with_total=True)
+        _log_results(domain, domain_counts)
+    metrics.add_metric(name=t.MINISTRY_REQUESTS, unit=MetricUnit.Count, value=counts.requests)
+    metrics.add_metric(name=t.BREAKER_OPEN, unit=MetricUnit.Count, value=int(counts.breaker_open))
     logger.info(
         "push batch done",
         extra={"messages": len(event.get("Records", [])), "failed": len(failed), "malformed": len(malformed)},

@@ -109,6 +109,7 @@ class PlannedFunction(Construct):
         shared: Shared,
         environment: Mapping[str, str],
         invoked_by_schedule: bool = False,
+        invoked_by_operator: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.plan = plan
@@ -168,6 +169,17 @@ class PlannedFunction(Construct):
                 ),
             },
         )
+        if invoked_by_operator:
+            acknowledge(
+                self.function,
+                {
+                    "Serverless-LambdaDLQ": (
+                        "Only an operator's command invokes this function, synchronously: the operator "
+                        "gets the error and runs the request again, an asynchronous DLQ would stay empty."
+                    ),
+                },
+            )
+            return
         if invoked_by_schedule:
             acknowledge(
                 self.function,

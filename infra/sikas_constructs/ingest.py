@@ -8,12 +8,18 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
-from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX, IngestPlan
+from sikas_sync.adapters.dynamodb_records import record_pk
+from sikas_sync.resources import OUTBOX_RESULTS_PREFIX, QUARANTINE_PREFIX, REPORTS_PREFIX, IngestPlan
 
-from .function import PlannedFunction, Shared
+from .function import TABLE_READ_WRITE, PlannedFunction, Shared
 from .nag import acknowledge
 from .queues import PlannedQueue, QueueNotificationTarget
 from .storage import INBOX_BUCKET_LOGICAL_ID
+
+
+def own_records(domain: str) -> str:
+    """The `dynamodb:LeadingKeys` pattern of one domain's records items (`<domain>#<record_id>`)."""
+    return record_pk(domain, "*")
 
 
 class DomainIngest(Construct):
@@ -60,10 +66,19 @@ class DomainIngest(Construct):
                 resources=[
                     bucket.arn_for_objects(f"{REPORTS_PREFIX}{plan.prefix}*"),
                     bucket.arn_for_objects(f"{QUARANTINE_PREFIX}{plan.prefix}*"),
+                    # Each upload's row-by-row results for SIKAS (sikas_sync.outbox.results).
+                    bucket.arn_for_objects(f"{OUTBOX_RESULTS_PREFIX}{plan.prefix}*"),
                 ],
             ),
-            # Records and the files ledger; the deliveries table belongs to push alone.
-            shared.table_read_write(shared.tables["records_table"], shared.tables["files_table"]),
+            # Records of its own domain only (every records key starts with `<domain>#`), and the
+            # files ledger (keyed bucket/key#version); the deliveries table belongs to push alone.
+            iam.PolicyStatement(
+                sid="ReadWriteOwnDomainRecords",
+                actions=TABLE_READ_WRITE,
+                resources=[shared.tables["records_table"].table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [own_records(plan.domain)]}},
+            ),
+            shared.table_read_write(shared.tables["files_table"]),
             iam.PolicyStatement(
                 sid="QueueChangedRecords", actions=["sqs:SendMessage"], resources=[push_queue.queue_arn]
             ),
@@ -86,6 +101,10 @@ class DomainIngest(Construct):
                     (
                         QUARANTINE_PREFIX + plan.prefix,
                         "the domain's quarantined rows, written under keys derived from each export's key",
+                    ),
+                    (
+                        OUTBOX_RESULTS_PREFIX + plan.prefix,
+                        "the domain's row-by-row results for SIKAS, keys derived from each export's key",
                     ),
                 )
             },

@@ -1,5 +1,5 @@
-"""The scheduled functions of the plan (sweep, reconcile, report), each on its EventBridge Scheduler
-schedule in WIB, each with only the permissions its use case needs."""
+"""The scheduled functions of the plan (sweep, reconcile, report, outbox), each on its EventBridge
+Scheduler schedule in WIB, each with only the permissions its use case needs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from sikas_sync.config import delivery_environment
-from sikas_sync.resources import RECONCILIATION_PREFIX, SMDATA_PREFIX, ScheduledPlan
+from sikas_sync.resources import (
+    OUTBOX_PREFIX,
+    OUTBOX_RESULTS_PREFIX,
+    RECONCILIATION_PREFIX,
+    SMDATA_PREFIX,
+    ScheduledPlan,
+)
 
 from .function import PlannedFunction, Shared
 from .nag import acknowledge
@@ -114,6 +120,7 @@ class Scheduled(Construct):
         self._grant_sweep(shared, push_queue)
         self._grant_reconcile(shared, ministry_secret)
         self._grant_report(shared, ministry_secret)
+        self._grant_outbox(shared)
 
     def _grant_sweep(self, shared: Shared, push_queue: sqs.IQueue) -> None:
         function = self.by_name[shared.plan.sweep.function.name]
@@ -138,6 +145,14 @@ class Scheduled(Construct):
                 sid="ReadStrayExportsAndReports",
                 actions=["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
                 resources=[bucket.arn_for_objects("*")],
+            ),
+            # The outbox is for SIKAS and the admins (natural keys in clear): never for the sweep,
+            # which skips the pipeline's own prefixes anyway.
+            iam.PolicyStatement(
+                sid="NeverTheOutbox",
+                effect=iam.Effect.DENY,
+                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"{OUTBOX_PREFIX}*")],
             ),
             shared.key_use(["s3", "sqs", "dynamodb", "secretsmanager"]),
         )
@@ -200,6 +215,62 @@ class Scheduled(Construct):
             {
                 f"AwsSolutions-IAM5[Resource::<{INBOX_BUCKET_LOGICAL_ID}.Arn>/{SMDATA_PREFIX}*]": (
                     "SMData report copies are written under a new key per period and template."
+                ),
+            },
+        )
+
+    def _grant_outbox(self, shared: Shared) -> None:
+        function = self.by_name[shared.plan.outbox.function.name]
+        bucket, tables = shared.bucket, shared.tables
+        records, deliveries, files = (
+            tables["records_table"],
+            tables["deliveries_table"],
+            tables["files_table"],
+        )
+        function.function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="ScanRecordsReadDeliveries",
+                actions=[*TABLE_SCAN, "dynamodb:BatchGetItem"],
+                resources=[records.table_arn],
+            ),
+            iam.PolicyStatement(
+                sid="ReadDeliveryStates",
+                actions=["dynamodb:BatchGetItem"],
+                resources=[deliveries.table_arn],
+            ),
+            # Uploads processed since the last run (the ledger), and the run's own watermark items.
+            iam.PolicyStatement(
+                sid="ProcessedUploadsAndWatermarks",
+                actions=[*TABLE_SCAN, "dynamodb:GetItem", "dynamodb:PutItem"],
+                resources=[files.table_arn],
+            ),
+            # Without ListBucket S3 answers 403 for a results file that does not exist (an upload
+            # from before the outbox), which the run must see as missing.
+            iam.PolicyStatement(
+                sid="TellMissingResults", actions=["s3:ListBucket"], resources=[bucket.bucket_arn]
+            ),
+            iam.PolicyStatement(
+                sid="RewriteResultsFiles",
+                actions=["s3:GetObject"],
+                resources=[bucket.arn_for_objects(f"{OUTBOX_RESULTS_PREFIX}*")],
+            ),
+            iam.PolicyStatement(
+                sid="WriteOutboxFiles",
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"{OUTBOX_PREFIX}*")],
+            ),
+            shared.key_use(["s3", "dynamodb"]),
+        )
+        acknowledge(
+            function.function.role,
+            {
+                f"AwsSolutions-IAM5[Resource::<{INBOX_BUCKET_LOGICAL_ID}.Arn>/{OUTBOX_PREFIX}*]": (
+                    "Outbox files are written under a new dated key per domain every day, and the "
+                    "results file of every upload under a key derived from the upload's key."
+                ),
+                f"AwsSolutions-IAM5[Resource::<{INBOX_BUCKET_LOGICAL_ID}.Arn>/{OUTBOX_RESULTS_PREFIX}*]": (
+                    "The results file of each upload is read back to fill in its records' delivery "
+                    "status; its key is derived from the upload's key, so only the prefix is known."
                 ),
             },
         )

@@ -13,14 +13,26 @@ from constructs import Construct
 from sikas_sync.resources import ResourcePlan, TablePlan
 
 from .naming import pin_logical_id, tag_plan_name
+from .retention import Retention, expire_all, inbox_rules
 
 INBOX_BUCKET_LOGICAL_ID = "InboxBucket"  # pinned: cdk-nag names its ARN <InboxBucket.Arn> in findings
 
 
 class Inbox(Construct):
-    """Where SIKAS puts its exports (`<domain>/...`) and ingest writes `reports/` and `quarantine/`."""
+    """Where SIKAS puts its exports (`<domain>/...`) and ingest writes `reports/` and `quarantine/`.
 
-    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
+    Every prefix expires as `retention` says (lifecycle rules); so do the access logs.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        key: kms.IKey,
+        retention: Retention,
+        domain_prefixes: list[str],
+    ) -> None:
         super().__init__(scope, construct_id)
         self.access_logs = s3.Bucket(
             self,
@@ -32,6 +44,7 @@ class Inbox(Construct):
             versioned=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=expire_all(retention.access_logs_days, retention),
             removal_policy=RemovalPolicy.RETAIN,
         )
         pin_logical_id(self.access_logs, "InboxAccessLogs")
@@ -47,6 +60,7 @@ class Inbox(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="inbox/",
+            lifecycle_rules=inbox_rules(retention, domain_prefixes),
             removal_policy=RemovalPolicy.RETAIN,
         )
         pin_logical_id(self.bucket, INBOX_BUCKET_LOGICAL_ID)

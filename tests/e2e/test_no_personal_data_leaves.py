@@ -12,7 +12,7 @@ from sikas_sync.cli.run import Upload, run_pipeline
 from sikas_sync.embedded import EmbeddedStack
 from sikas_sync.ministry.local import Faults
 from sikas_sync.parsing import open_table
-from sikas_sync.resources import QUARANTINE_PREFIX
+from sikas_sync.resources import OUTBOX_PREFIX, QUARANTINE_PREFIX
 from sikas_sync.sample import SampleResult
 
 PERSONAL_COLUMNS = ("nik", "nama", "no_hp", "tanggal_lahir", "alamat", "email")
@@ -49,8 +49,9 @@ def test_no_input_nik_name_or_phone_appears_in_logs_summaries_or_reports(
             for obj in page.get("Contents", []):
                 key = obj["Key"]
                 is_upload = key.split("/", 1)[0] in exports
-                # Uploads and quarantine hold originals on purpose: encrypted, for SIKAS operators.
-                if not is_upload and not key.startswith(QUARANTINE_PREFIX):
+                # Uploads, quarantine and the outbox hold personal data on purpose: encrypted, for
+                # SIKAS operators (the outbox: natural keys to match the ministry's IDs to their rows).
+                if not is_upload and not key.startswith((QUARANTINE_PREFIX, OUTBOX_PREFIX)):
                     stored[key] = s3.get_object(Bucket=stack.bucket, Key=key)["Body"].read().decode()
         ledger = stack.clients["dynamodb"].scan(TableName=stack.target().files_table)["Items"]
         stored["files-ledger"] = json.dumps(ledger)

@@ -18,9 +18,11 @@ from typing import Any
 import pytest
 from infra_support import Synthesized, logical_id
 
+from erase_embedded import erase_spec
 from sikas_sync.config import FunctionSettings
 from sikas_sync.embedded import EmbeddedStack
 from sikas_sync.embedded.stack import TIME_SCALE
+from sikas_sync.operations.erase_wiring import erase_function
 from sikas_sync.resources import QueuePlan, ResourcePlan, TablePlan, resource_plan
 
 # Environment values that are durations, and so scaled in the embedded stack.
@@ -30,6 +32,7 @@ RESOURCE_ENV = {"INBOX_BUCKET", "PUSH_QUEUE_URL", "RECORDS_TABLE", "DELIVERIES_T
 # Where each runtime's endpoint lives: the only value allowed to differ.
 ENDPOINT_ENV = {"MINISTRY_URL"}
 CONFIG_ENV = {field.alias for field in FunctionSettings.model_fields.values() if field.alias}
+INVOKED_DIRECTLY = "invoked directly"  # the trigger of a function with no event source nor schedule
 
 
 def scaled(seconds: int) -> int:
@@ -50,7 +53,7 @@ class Function:
     timeout_s: int
     memory_mb: int
     batch_size: int | None  # None for a scheduled function
-    trigger: str  # the plan name of its source queue, or "schedule:<expression> <time zone>"
+    trigger: str  # its source queue's plan name, "schedule:<expression> <time zone>" or INVOKED_DIRECTLY
     env: dict[str, str]  # the variables sikas_sync.config reads, resources as plan names
 
 
@@ -127,6 +130,10 @@ def _embedded(region_code: str) -> Built:
             functions[name] = Function(
                 spec.timeout_s, spec.memory_mb, None, schedules[name], env(spec.environment)
             )
+        erase = erase_spec(stack)
+        functions[erase.function_name] = Function(
+            erase.timeout_s, erase.memory_mb, None, INVOKED_DIRECTLY, env(erase.environment)
+        )
         return Built(queues, notifications, tables, functions, stack.plan.region_code)
 
 
@@ -184,10 +191,12 @@ def _template(synthesized: Synthesized) -> Built:
         if function_id in mappings:
             mapping = mappings[function_id]
             batch_size, trigger = mapping["BatchSize"], names[logical_id(mapping["EventSourceArn"])]
-        else:
+        elif function_id in schedules:
             schedule = schedules[function_id]
             batch_size = None
             trigger = f"schedule:{schedule['ScheduleExpression']} {schedule['ScheduleExpressionTimezone']}"
+        else:
+            batch_size, trigger = None, INVOKED_DIRECTLY
         functions[name] = Function(
             timeout_s=properties["Timeout"],
             memory_mb=properties["MemorySize"],
@@ -299,12 +308,14 @@ def test_the_same_functions(built: Fixture) -> None:
             scheduled.function,
             f"schedule:{scheduled.schedule} {scheduled.timezone}",
         )
+    planned[erase_function().name] = (erase_function(), INVOKED_DIRECTLY)
     assert set(template.functions) == set(planned)
     for name, function in template.functions.items():
         plan, queue = planned[name]
         other = embedded.functions[name]
         assert (function.memory_mb, function.trigger) == (plan.memory_mb, queue)
-        assert function.batch_size == (None if queue.startswith("schedule:") else plan.batch_size)
+        direct = queue.startswith("schedule:") or queue == INVOKED_DIRECTLY
+        assert function.batch_size == (None if direct else plan.batch_size)
         assert (other.memory_mb, other.batch_size, other.trigger) == (
             function.memory_mb,
             function.batch_size,
@@ -316,6 +327,7 @@ def test_the_same_functions(built: Fixture) -> None:
         small.delivery.function,
         *(i.function for i in small.ingest),
         *(s.function for s in small.scheduled),
+        erase_function(TIME_SCALE),
     ]
     assert {f.name: f.timeout_s for f in small_functions} == {
         name: f.timeout_s for name, f in embedded.functions.items()

@@ -90,9 +90,14 @@ def test_outputs_name_what_the_admin_commands_read(synthesized: Synthesized) -> 
         target.OUTPUT_FILES,
         target.OUTPUT_PUSH_QUEUE,
         target.OUTPUT_PUSH_DLQ,
+        target.OUTPUT_ERASE_FUNCTION,
+        "SikasAccessPolicyArn",  # what the admins attach to SIKAS's identity (no role without context)
         *(name for ingest in synthesized.plan.ingest for name in target.ingest_output_names(ingest.domain)),
     }
-    assert set(outputs) == expected
+    # The admin commands' outputs, plus what operators open in the console.
+    assert set(outputs) == expected | {"AlarmTopicArn", "DashboardName"}
     assert outputs[target.OUTPUT_REGION_CODE]["Value"] == synthesized.plan.region_code
     queue_ids, _ = synthesized.by_plan_name("AWS::SQS::Queue")["push"]
     assert outputs[target.OUTPUT_PUSH_QUEUE]["Value"] == {"Ref": queue_ids}
+    erase_id, _ = synthesized.by_plan_name("AWS::Lambda::Function")["erase"]
+    assert outputs[target.OUTPUT_ERASE_FUNCTION]["Value"] == {"Ref": erase_id}

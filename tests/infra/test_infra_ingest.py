@@ -9,7 +9,13 @@ from infra_support import Synthesized, as_list, logical_id, statements
 from sikas_constructs.naming import PLAN_NAME_TAG
 from sikas_sync.config import FunctionSettings
 from sikas_sync.domains import DOMAINS
-from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX, IngestPlan, resource_plan
+from sikas_sync.resources import (
+    OUTBOX_RESULTS_PREFIX,
+    QUARANTINE_PREFIX,
+    REPORTS_PREFIX,
+    IngestPlan,
+    resource_plan,
+)
 
 PLAN = resource_plan()
 INGEST = {plan.domain: plan for plan in PLAN.ingest}
@@ -107,7 +113,7 @@ def test_every_function_gets_what_its_settings_require(synthesized: Synthesized)
         field.alias for field in FunctionSettings.model_fields.values() if field.is_required() and field.alias
     }
     functions = synthesized.by_plan_name("AWS::Lambda::Function")
-    assert len(functions) == len(PLAN.ingest) + 1 + len(PLAN.scheduled)
+    assert len(functions) == len(PLAN.ingest) + 1 + len(PLAN.scheduled) + 1  # + erase
     for name, (_, function) in functions.items():
         missing = required - set(function["Properties"]["Environment"]["Variables"])
         assert not missing, f"{name} lacks {missing}"
@@ -160,7 +166,11 @@ def test_ingest_role_reaches_only_its_own_domain(synthesized: Synthesized, domai
     writes = [s for s in s3_statements if "s3:PutObject" in as_list(s["Action"])]
     assert [_s3_object_paths(s) for s in reads] == [{f"/{plan.prefix}*"}]
     assert [_s3_object_paths(s) for s in writes] == [
-        {f"/{REPORTS_PREFIX}{plan.prefix}*", f"/{QUARANTINE_PREFIX}{plan.prefix}*"}
+        {
+            f"/{REPORTS_PREFIX}{plan.prefix}*",
+            f"/{QUARANTINE_PREFIX}{plan.prefix}*",
+            f"/{OUTBOX_RESULTS_PREFIX}{plan.prefix}*",
+        }
     ]
     tables = {
         logical_id(resource)

@@ -12,12 +12,13 @@ from aws_cdk import aws_sqs as sqs
 from infra_support import Synthesized
 
 from app import build_app, cdk_json_context
-from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX, resource_plan
+from sikas_sync.resources import OUTBOX_RESULTS_PREFIX, QUARANTINE_PREFIX, REPORTS_PREFIX, resource_plan
 
 PLAN = resource_plan()
 PACKS = {"AwsSolutions", "Serverless"}
 FUNCTIONS = len(PLAN.ingest) + 1
 SCHEDULED = len(PLAN.scheduled)  # sweep, reconcile, report: invoked by EventBridge Scheduler
+INVOKED = 1  # erase: invoked by an operator
 
 
 def test_both_rule_packs_ran_and_found_nothing_unacknowledged(synthesized: Synthesized) -> None:
@@ -71,13 +72,14 @@ def test_the_acknowledgement_inventory(synthesized: Synthesized) -> None:
     bucket_objects = "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/{}<domain>/*]"
     assert _inventory(synthesized) == {
         "AwsSolutions::AwsSolutions-SMG4": 2,  # the two secrets
-        "AwsSolutions::AwsSolutions-IAM5[Resource::*]": FUNCTIONS + SCHEDULED,  # X-Ray, per function role
-        bucket_objects.format(""): len(PLAN.ingest),
+        "AwsSolutions::AwsSolutions-IAM5[Resource::*]": FUNCTIONS + SCHEDULED + INVOKED,  # X-Ray per role
+        bucket_objects.format(""): 2 * len(PLAN.ingest),  # the ingest roles and the SIKAS policy
         bucket_objects.format(REPORTS_PREFIX): len(PLAN.ingest),
         bucket_objects.format(QUARANTINE_PREFIX): len(PLAN.ingest),
+        bucket_objects.format(OUTBOX_RESULTS_PREFIX): len(PLAN.ingest),
         "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
         "AWSLambdaBasicExecutionRole]": 1,  # aws-cdk-lib's BucketNotificationsHandler
-        "Serverless::Serverless-LambdaDLQ": FUNCTIONS + SCHEDULED,
+        "Serverless::Serverless-LambdaDLQ": FUNCTIONS + SCHEDULED + INVOKED,
         "Serverless::Serverless-LambdaEventSourceMappingDestination": FUNCTIONS,
         "Serverless::Serverless-SQSRedrivePolicy": FUNCTIONS,  # one DLQ per function's queue
         # The scheduled functions: the sweep reads any stray key, reconcile and report write dated keys,
@@ -85,6 +87,11 @@ def test_the_acknowledgement_inventory(synthesized: Synthesized) -> None:
         "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/*]": 1,
         "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/reconciliation/*]": 1,
         "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/smdata/*]": 1,
+        # The outbox function writes dated files under outbox/ and reads the results files back.
+        "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/outbox/*]": 2,  # and SIKAS reads it
+        "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/outbox/results/*]": 1,
+        # The erase function writes a new audit entry per erasure.
+        "AwsSolutions::AwsSolutions-IAM5[Resource::<InboxBucket.Arn>/audit/erasure/*]": 1,
         **{
             f"AwsSolutions::AwsSolutions-IAM5[Resource::<{fid}.Arn>:*]": 1
             for fid in _scheduled_function_ids(synthesized)
@@ -99,12 +106,13 @@ def _scheduled_function_ids(synthesized: Synthesized) -> list[str]:
 
 def test_wildcard_bucket_acknowledgements_stay_with_their_domain(synthesized: Synthesized) -> None:
     pattern = re.compile(
-        r"<InboxBucket\.Arn>/(?:reports/|quarantine/)?((?!reconciliation/|smdata/)[a-z0-9_]+)/\*"
+        r"<InboxBucket\.Arn>/(?:reports/|quarantine/|outbox/results/)?((?!reconciliation/|smdata/|outbox/)[a-z0-9_]+)/\*"
     )
     for path, rules in synthesized.acknowledgments().items():
         for rule in rules:
             if match := pattern.search(rule):
-                assert path.endswith(f"/Ingest/{match.group(1)}/Ingest/Role"), (rule, path)
+                own = path.endswith(f"/Ingest/{match.group(1)}/Ingest/Role")
+                assert own or path.endswith("/SikasAccess/Policy"), (rule, path)
 
 
 def test_an_unacknowledged_finding_fails_the_synthesis(stub_layers: Path, tmp_path: Path) -> None:

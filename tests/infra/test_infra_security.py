@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from infra_support import Synthesized, as_list, logical_id, statements
 
+from sikas_constructs.audit import TRAIL_LOG_GROUP
 from sikas_constructs.function import log_group_name
 from sikas_constructs.security import HMAC_KEY_LENGTH
 from sikas_constructs.storage import planned_tables
 from sikas_sync.adapters.secrets import hmac_key
+from sikas_sync.operations.erase_wiring import ERASE_FUNCTION
 from sikas_sync.resources import resource_plan
 
 PLAN = resource_plan()
@@ -44,8 +46,10 @@ def test_key_policy_lets_logs_use_it_for_the_function_log_groups_only(synthesize
         *(plan.function for plan in PLAN.ingest),
         PLAN.delivery.function,
         *(scheduled.function for scheduled in PLAN.scheduled),
+        ERASE_FUNCTION,
     ]
-    assert names == {log_group_name(f) for f in functions}
+    # The functions' groups and the audit trail's, nothing else.
+    assert names == {log_group_name(f) for f in functions} | {TRAIL_LOG_GROUP}
     (s3,) = [s for s in statements(policy) if s.get("Sid") == "S3NotificationsIntoEncryptedQueues"]
     assert s3["Principal"] == {"Service": "s3.amazonaws.com"}
     assert set(s3["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
@@ -122,8 +126,13 @@ def test_access_log_bucket(synthesized: Synthesized) -> None:
     assert bucket["DeletionPolicy"] == "Retain"
     policy = _bucket_policy(synthesized, "InboxAccessLogs")
     assert any(_denies_insecure_transport(s) for s in policy)
-    (delivery,) = [s for s in policy if s["Effect"] == "Allow"]
-    assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    deliveries = [s for s in policy if s["Effect"] == "Allow"]
+    assert {s["Principal"]["Service"] for s in deliveries} == {"logging.s3.amazonaws.com"}
+    # S3 may deliver the logs of the inbox and of the audit trail's bucket, each from its own bucket.
+    assert {logical_id(s["Condition"]["ArnLike"]["aws:SourceArn"]) for s in deliveries} == {
+        "InboxBucket",
+        "AuditTrailBucket",
+    }
 
 
 @pytest.mark.parametrize("field", sorted(planned_tables(PLAN)))
@@ -185,7 +194,7 @@ def test_a_generated_hmac_key_is_what_the_function_accepts() -> None:
 def test_function_log_groups(synthesized: Synthesized) -> None:
     groups = synthesized.of_type("AWS::Logs::LogGroup")
     functions = synthesized.by_plan_name("AWS::Lambda::Function")
-    assert len(groups) == len(functions)
+    assert len(groups) == len(functions) + 1  # and the audit trail's (test_infra_audit.py)
     for name, (_, function) in functions.items():
         group_id = logical_id(function["Properties"]["LoggingConfig"]["LogGroup"])
         group = groups[group_id]
@@ -209,7 +218,8 @@ def test_no_resource_star_but_x_ray_and_each_acknowledged(synthesized: Synthesiz
     acknowledged = synthesized.acknowledgments()
     path_of = {lid: r["Metadata"]["aws:cdk:path"] for lid, r in synthesized.resources.items()}
     star = [(pid, s) for pid, s in _identity_statements(synthesized) if "*" in as_list(s["Resource"])]
-    assert len(star) == len(PLAN.ingest) + 1 + len(PLAN.scheduled), "one X-Ray statement per function role"
+    functions = len(PLAN.ingest) + 1 + len(PLAN.scheduled) + 1  # ingest, push, scheduled, erase
+    assert len(star) == functions, "one X-Ray statement per function role"
     for policy_id, statement in star:
         assert set(as_list(statement["Action"])) == XRAY, statement
         path = path_of[policy_id]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from .privacy import is_personal_key, mask_nik_shaped
+from .telemetry import DIMENSION_DOMAIN, NAMESPACE, SERVICE
 
-SERVICE = "sikas-sync"
-NAMESPACE = "SikasSync"
+__all__ = ["NAMESPACE", "SERVICE", "logger", "metrics", "publish_domain_metrics", "redact", "tracer"]
 
 
 class _CurrentStdout:
@@ -25,9 +28,39 @@ class _CurrentStdout:
         sys.stdout.flush()
 
 
-logger = Logger(service=SERVICE, stream=_CurrentStdout())  # type: ignore[arg-type]
+class MaskingFormatter(LambdaPowertoolsFormatter):
+    """Exceptions and stack traces are rendered after the filter below ran (from the exception
+    object itself): NIK-shaped numbers are masked in the finished line as well."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_nik_shaped(super().format(record))
+
+
+logger = Logger(service=SERVICE, stream=_CurrentStdout(), logger_formatter=MaskingFormatter())  # type: ignore[arg-type]
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 tracer = Tracer(service=SERVICE)
+
+
+def publish_domain_metrics(
+    domain: str,
+    values: Mapping[str, float],
+    *,
+    units: Mapping[str, MetricUnit] | None = None,
+    with_total: bool = False,
+) -> None:
+    """Publish `values` now, as one EMF document with dimension `domain` (plus `service`).
+
+    `metrics` holds one dimension set per invocation; a function that handles several domains at
+    once (push, sweep) publishes each domain's values with this instead. `with_total` adds the
+    service-only dimension set, so the same data points also form the total over all domains.
+    """
+    document = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
+    document.add_dimension(name=DIMENSION_DOMAIN, value=domain)
+    if with_total:
+        document.add_dimensions(service=SERVICE)
+    for name, value in values.items():
+        document.add_metric(name=name, unit=(units or {}).get(name, MetricUnit.Count), value=value)
+    document.flush_metrics()
 
 
 def redact(value: Any) -> Any:

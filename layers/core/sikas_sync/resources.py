@@ -18,7 +18,8 @@ REPORTS_PREFIX = "reports/"
 QUARANTINE_PREFIX = "quarantine/"
 RECONCILIATION_PREFIX = "reconciliation/"
 SMDATA_PREFIX = "smdata/"
-OUTBOX_PREFIX = "outbox/"
+OUTBOX_PREFIX = "outbox/"  # what goes back to SIKAS: status, ministry-only records, per-upload results
+OUTBOX_RESULTS_PREFIX = OUTBOX_PREFIX + "results/"  # + the upload's key + ".csv", written by ingest too
 SYSTEM_PREFIXES = (REPORTS_PREFIX, QUARANTINE_PREFIX, RECONCILIATION_PREFIX, SMDATA_PREFIX, OUTBOX_PREFIX)
 
 
@@ -102,10 +103,11 @@ class ResourcePlan:
     sweep: ScheduledPlan  # every 15 minutes: the safety net for lost messages and stray files
     reconcile: ScheduledPlan  # daily: the ministry's records against ours
     report: ScheduledPlan  # monthly: SMData aggregates of the month before
+    outbox: ScheduledPlan  # daily, after reconcile: the exports back to SIKAS under `outbox/`
 
     @property
     def scheduled(self) -> tuple[ScheduledPlan, ...]:
-        return (self.sweep, self.reconcile, self.report)
+        return (self.sweep, self.reconcile, self.report, self.outbox)
 
     def ingest_for(self, domain: str) -> IngestPlan:
         return next(plan for plan in self.ingest if plan.domain == domain)
@@ -120,8 +122,22 @@ INGEST_MEMORY_MB = 1024
 VISIBILITY_FACTOR = 6
 
 
-def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.0) -> ResourcePlan:
-    """The plan for one deployment. `time_scale` < 1 shrinks timeouts for the embedded stack."""
+# 04:00 WIB every day: after the reconcile (02:00) has imported the ministry-only records.
+DEFAULT_OUTBOX_SCHEDULE = "cron(0 4 * * ? *)"
+
+
+def resource_plan(
+    region_code: str = DEFAULT_REGION_CODE,
+    time_scale: float = 1.0,
+    *,
+    outbox_schedule: str = DEFAULT_OUTBOX_SCHEDULE,
+    outbox_every_s: int = 24 * 3600,
+) -> ResourcePlan:
+    """The plan for one deployment. `time_scale` < 1 shrinks timeouts for the embedded stack.
+
+    `outbox_schedule` (an EventBridge Scheduler expression in WIB) and `outbox_every_s` (the same
+    period in seconds, for the embedded stack) make the outbox run configurable per deployment.
+    """
 
     def seconds(value: int) -> int:
         return max(1, round(value * time_scale))
@@ -220,5 +236,18 @@ def resource_plan(region_code: str = DEFAULT_REGION_CODE, time_scale: float = 1.
             ),
             schedule="cron(0 3 1 * ? *)",  # 03:00 WIB on the 1st: the month before is complete
             every_s=seconds(30 * 24 * 3600),
+        ),
+        outbox=ScheduledPlan(
+            function=FunctionPlan(
+                name="outbox",
+                handler_dir="outbox",
+                timeout_s=seconds(SCHEDULED_TIMEOUT_S),  # a Scan of the records table, like reconcile
+                memory_mb=1024,
+                batch_size=1,
+                max_concurrency=None,
+                reserved_concurrency=1,  # a manual run and the scheduled one never overlap
+            ),
+            schedule=outbox_schedule,
+            every_s=seconds(outbox_every_s),
         ),
     )

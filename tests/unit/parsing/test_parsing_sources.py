@@ -24,6 +24,7 @@ XLSX = build_xlsx({"Data": [["nik", "nama"], [1, "Budi"], [2, "Ani"]]})
         (b'{"nik": 1}\n{"nik": 2}\n', "export.jsonl.gz", "jsonl", [[1], [2]]),
         (XLSX, "export.xlsx.gz", "xlsx", [[1, "Budi"], [2, "Ani"]]),
     ],
+    ids=["csv", "jsonl", "xlsx"],  # not the payload: zip bytes carry a timestamp, ids must not
 )
 @pytest.mark.parametrize("stream", [False, True], ids=["seekable", "non-seekable"])
 def test_gzip_of_each_format(
@@ -100,7 +101,7 @@ def test_empty_gzip_is_an_empty_file() -> None:
 
 
 @pytest.mark.parametrize("as_text", [True, False], ids=["str", "pathlib"])
-@pytest.mark.parametrize(("payload", "name"), [(CSV, "x.csv"), (XLSX, "x.xlsx")])
+@pytest.mark.parametrize(("payload", "name"), [(CSV, "x.csv"), (XLSX, "x.xlsx")], ids=["csv", "xlsx"])
 def test_paths(tmp_path: Path, payload: bytes, name: str, as_text: bool) -> None:
     path = tmp_path / name
     path.write_bytes(payload)
@@ -126,7 +127,7 @@ def test_seekable_stream_not_at_offset_zero_is_read_from_its_position() -> None:
 
 
 @pytest.mark.parametrize(
-    ("payload", "name"), [(CSV, "x.csv"), (XLSX, "x.xlsx"), (gzip.compress(XLSX), "x.gz")]
+    ("payload", "name"), [(CSV, "x.csv"), (XLSX, "x.xlsx"), (gzip.compress(XLSX), "x.gz")], ids=["csv", "xlsx", "gz"]
 )
 def test_caller_stream_is_left_open(payload: bytes, name: str) -> None:
     stream = io.BytesIO(payload)

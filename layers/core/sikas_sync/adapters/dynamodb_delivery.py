@@ -80,9 +80,14 @@ class DynamoDeliveryStore:
                 content_hash=item["content_hash"]["S"],
                 data=json.loads(item["data"]["S"]),
                 state=states.get(item["record_id"]["S"]),
+                source_file=item.get("last_file", {}).get("S"),
             )
             for item in batch_get(
-                self._db, self._records, pks, "record_id, version, content_hash, #data", {"#data": "data"}
+                self._db,
+                self._records,
+                pks,
+                "record_id, version, content_hash, #data, last_file",
+                {"#data": "data"},
             )
         }
 

@@ -15,7 +15,8 @@ from ..domains import DOMAINS, get_domain
 from ..operations.target import DEFAULT_STATE_FILE, TargetError
 from ..reference import wilayah
 from ..validation import RulesContext, validate_file
-from . import admin
+from . import admin, erase, outbox
+from . import status as status_cli
 from .output import file_result_text, run_summary_text
 from .progress import Progress
 
@@ -90,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="exactly one JSON document on stdout")
     run.add_argument("--timeout", type=positive_float, default=300.0, metavar="SECONDS")
     run.add_argument("--verbose", action="store_true", help="function logs on stderr instead of a log file")
+    run.add_argument(
+        "--outbox-dir",
+        type=Path,
+        metavar="PATH",
+        help="copy the outbox files for SIKAS (status, dari_siapkerja, results) out of the emulated bucket",
+    )
 
     pending = commands.add_parser("pending", help="undelivered records by domain and age, and DLQ depths")
     admin.add_target_arguments(pending)
@@ -100,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--queue", default="push", metavar="NAME", help="push (default), ingest-<domain> or all"
     )
     redrive.add_argument("--limit", type=positive_int, metavar="N", help="at most N messages")
+
+    erase.add_parser(commands)
+    outbox.add_parser(commands)
+    status_cli.add_parsers(commands)
 
     local = commands.add_parser(
         "local-stack", help="keep an embedded stack running for admin commands, until Ctrl-C"
@@ -197,6 +208,7 @@ def _run_and_print(
             timeout_s=timeout_s,
             log=log,
             faults=faults,
+            outbox_dir=getattr(args, "outbox_dir", None),
         )
     finally:
         if log_path:
@@ -244,6 +256,9 @@ HANDLERS = {
     "pending": admin.cmd_pending,
     "redrive": admin.cmd_redrive,
     "local-stack": admin.cmd_local_stack,
+    "erase": erase.cmd_erase,
+    "outbox": outbox.cmd_outbox,
+    **status_cli.HANDLERS,
 }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from typing import IO, Any
 from ..domains import BY_SLUG, domain_for_name
 from ..embedded import EmbeddedStack
 from ..ministry.local import Faults
+from ..resources import OUTBOX_PREFIX
 from .progress import Progress
 
 TERMINAL = ("delivered", "rejected_by_ministry")
@@ -67,8 +70,15 @@ def run_pipeline(
     faults: Faults | None = None,
     ministry_seed: int = 0,
     stack_hook: Any = None,
+    outbox_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Upload each file in order, ingest it, then deliver; the cli.md JSON summary."""
+    """Upload each file in order, ingest it, then deliver; the cli.md JSON summary.
+
+    At the end the outbox function writes SIKAS's files under `outbox/`, as its schedule would;
+    with `outbox_dir` they are copied out of the emulated bucket into that folder.
+    """
+    if outbox_dir is not None and outbox_dir.exists() and not outbox_dir.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "--outbox-dir is not a directory", str(outbox_dir))
     deadline = time.monotonic() + timeout_s
     files: list[dict[str, Any]] = []
     progress = Progress("run")
@@ -96,6 +106,10 @@ def run_pipeline(
         deliver_until_settled(stack, deadline)
         if stack_hook is not None:
             stack_hook(stack)
+        invoke_outbox(stack, log)
+        if outbox_dir is not None:
+            copied = copy_outbox(stack, outbox_dir)
+            print(f"outbox: {len(copied)} files copied to {outbox_dir}", file=sys.stderr)
         states = stack.delivery_states()
         assert stack.dispatcher is not None
         queued = sum(int(f.get("pushed") or 0) for f in stack.file_summaries().values())
@@ -125,6 +139,39 @@ def deliver_until_settled(stack: EmbeddedStack, deadline: float) -> None:
 
 
 SWEEP_PAUSE_S = 1.0
+
+
+def invoke_outbox(stack: EmbeddedStack, log: IO[str]) -> dict[str, Any] | None:
+    """Invoke the outbox function as its schedule does; its summary, or None when it failed (the
+    failure is in the functions' log, and the pipeline's own outcome stands)."""
+    from ..embedded.dispatcher import InvocationFailed
+
+    try:
+        summary: dict[str, Any] = stack.invoke_scheduled("outbox")
+    except InvocationFailed as error:
+        print(f"outbox: the outbox function failed ({type(error).__name__}); see the function logs", file=log)
+        return None
+    return summary
+
+
+def copy_outbox(stack: EmbeddedStack, destination: Path) -> list[Path]:
+    """Every object under `outbox/` into `destination`, at its path below `outbox/`."""
+    root = destination.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    s3 = stack.clients["s3"]
+    copied: list[Path] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=stack.bucket, Prefix=OUTBOX_PREFIX):
+        for item in page.get("Contents", []):
+            key: str = item["Key"]
+            target = (root / key[len(OUTBOX_PREFIX) :]).resolve()
+            if target == root or not target.is_relative_to(root):
+                continue  # never outside the folder, whatever an object is called
+            target.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(stack.bucket, key, str(target))
+            copied.append(target)
+    return copied
+
+
 _FILE_KEYS = (
     "file",
     "key",

@@ -16,7 +16,16 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..ministry import AuthenticationError, PermanentError, RecordResult, TransientError
-from .ports import DeliveryCounts, DeliveryState, DeliveryStore, MessageDelay, Ministry, PushItem, PushRecord
+from .ports import (
+    DeliveryCounts,
+    DeliveryState,
+    DeliveryStore,
+    MessageDelay,
+    Ministry,
+    PushItem,
+    PushRecord,
+    RecordOutcome,
+)
 
 T = TypeVar("T")
 DELIVERED = frozenset({"accepted", "duplicate", "stale"})
@@ -62,13 +71,18 @@ class DeliveryDeps:
 
 
 def deliver(items: list[PushItem], deps: DeliveryDeps) -> DeliveryCounts:
-    """Deliver one batch of push messages; `failed_message_ids` are to be retried later."""
+    """Deliver one batch of push messages; `failed_message_ids` are to be retried later.
+
+    The totals carry each domain's own counts in `by_domain` (one ministry request per domain).
+    """
     counts = DeliveryCounts()
     by_domain: dict[str, list[PushItem]] = defaultdict(list)
     for item in items:
         by_domain[item.domain].append(item)
     for domain, domain_items in by_domain.items():
-        _deliver_domain(domain, domain_items, deps, counts)
+        domain_counts = DeliveryCounts()
+        _deliver_domain(domain, domain_items, deps, domain_counts)
+        counts.add(domain, domain_counts)
     return counts
 
 
@@ -85,15 +99,20 @@ def _deliver_domain(domain: str, items: list[PushItem], deps: DeliveryDeps, coun
         return
     payload = [_payload(record) for record, _ in to_send.values()]
     states: list[DeliveryState] = []
+
+    def request() -> list[RecordResult]:
+        counts.requests += 1  # only when the breaker lets the call through
+        return deps.ministry.push(domain, payload)
+
     try:
-        counts.requests += 1
-        results = deps.breaker.call(lambda: deps.ministry.push(domain, payload))
+        results = deps.breaker.call(request)
     except BreakerOpen as open_breaker:
+        counts.breaker_open = True
         _retry_later(to_send, deps, counts, retry_after=open_breaker.retry_in_s)
         return
     except (TransientError, AuthenticationError) as error:
         # A refused login is fixed by rotating the secret, which the client re-reads: retry later.
-        states = _states(list(error.partial), to_send, deps.ministry.last_request_id, counts)
+        states = _states(domain, list(error.partial), to_send, deps.ministry.last_request_id, counts)
         done = {result.record_id for result in error.partial}
         retry_after = error.retry_after if isinstance(error, TransientError) else None
         _retry_later(
@@ -101,15 +120,18 @@ def _deliver_domain(domain: str, items: list[PushItem], deps: DeliveryDeps, coun
         )
     except PermanentError as error:
         # 400/403: retrying the same request cannot help; keep its records, visibly blocked.
-        states = _states(list(error.partial), to_send, deps.ministry.last_request_id, counts)
+        states = _states(domain, list(error.partial), to_send, deps.ministry.last_request_id, counts)
         failed = (set(error.record_ids) or set(to_send)) & set(to_send)
         for record_id in sorted(failed):
-            states.append(_blocked(to_send[record_id][0], f"http_{error.status}"))
+            record = to_send[record_id][0]
+            states.append(_blocked(record, f"http_{error.status}"))
             counts.blocked += 1
+            counts.outcomes.append(_outcome(domain, record, "blocked", (("-", f"http_{error.status}"),)))
         done = {result.record_id for result in error.partial} | failed
         _retry_later({r: e for r, e in to_send.items() if r not in done}, deps, counts, retry_after=None)
     else:
-        states = _states(results, to_send, deps.ministry.last_request_id, counts)
+        states = _states(domain, results, to_send, deps.ministry.last_request_id, counts)
+    counts.request_id = deps.ministry.last_request_id
     if states:
         deps.store.save(domain, states)
 
@@ -131,6 +153,7 @@ def _payload(record: PushRecord) -> dict[str, Any]:
 
 
 def _states(
+    domain: str,
     results: list[RecordResult],
     to_send: dict[str, tuple[PushRecord, list[PushItem]]],
     request_id: str | None,
@@ -143,6 +166,9 @@ def _states(
             continue  # the ministry answered for a record we did not send; nothing to mark
         record, _ = entry
         before = record.state or DeliveryState(record.record_id, "pending")
+        codes = tuple((str(e.get("field") or "-"), str(e.get("code") or "-")) for e in result.errors)
+        outcome = result.status if result.status in DELIVERED else "refused"
+        counts.outcomes.append(_outcome(domain, record, outcome, codes))
         if result.status in DELIVERED:
             states.append(
                 replace(
@@ -158,6 +184,7 @@ def _states(
             )
             counts.delivered += 1
             counts.duplicate += int(result.status == "duplicate")
+            counts.accepted += int(result.status != "duplicate")
         else:
             states.append(
                 replace(
@@ -172,6 +199,12 @@ def _states(
     return states
 
 
+def _outcome(
+    domain: str, record: PushRecord, outcome: str, errors: tuple[tuple[str, str], ...] = ()
+) -> RecordOutcome:
+    return RecordOutcome(domain, record.record_id, record.version, outcome, record.source_file, errors)
+
+
 def _blocked(record: PushRecord, reason: str) -> DeliveryState:
     before = record.state or DeliveryState(record.record_id, "pending")
     return replace(before, status="blocked", blocked_reason=reason)
@@ -184,7 +217,8 @@ def _retry_later(
     *,
     retry_after: float | None,
 ) -> None:
-    for _, items in entries.values():
+    for record, items in entries.values():
+        counts.outcomes.append(_outcome(items[0].domain, record, "retry"))
         for item in items:
             seconds = deps.backoff.delay(item.receive_count, retry_after, deps.rng)
             deps.visibility.delay(item.receipt_handle, seconds)

@@ -24,10 +24,10 @@ from ..adapters.sqs_push import SqsMessageDelay
 from ..config import ConfigurationError, FunctionSettings
 from ..ingest.wiring import client, endpoint
 from ..ministry import Credentials, MinistryClient, TransientError
+from .ports import BREAKER_NAME
 from .service import Backoff, Breaker, BreakerOpen, DeliveryDeps
 
 T = TypeVar("T")
-BREAKER_NAME = "_control#ministry-breaker"  # a deliveries-table item no record key can collide with
 SECRET_CACHE_S = 300
 
 

@@ -17,8 +17,9 @@ from ..adapters.dynamodb_delivery import state_from_item
 from ..config import delivery_environment
 from ..delivery.ports import delivery_status
 from ..ministry.local import Faults, LocalMinistry
+from ..operations.erase_wiring import erase_function
 from ..operations.target import QueuePair, StackTarget
-from ..resources import ResourcePlan, resource_plan
+from ..resources import FunctionPlan, ResourcePlan, resource_plan
 from .dispatcher import Dispatcher, EventSourceMapping, FunctionSpec
 from .functions import load_handler
 from .provision import Provisioned, provision
@@ -61,6 +62,7 @@ class EmbeddedStack:
         self.ministry_url = ministry_url or ""
         self.push_mapping: EventSourceMapping | None = None
         self.scheduled: dict[str, FunctionSpec] = {}  # EventBridge Scheduler targets, by name
+        self.invoked: dict[str, FunctionSpec] = {}  # functions an operator invokes directly (erase)
         self._saved_env: dict[str, str | None] = {}
         self.clients: dict[str, Any] = {}
         self.resources: Provisioned | None = None
@@ -91,6 +93,8 @@ class EmbeddedStack:
         self._add_ingest_functions()
         self._add_push_function()
         self._add_scheduled_functions()
+        erase = erase_function(TIME_SCALE)
+        self.invoked[erase.name] = self._direct_spec(erase)
         return self
 
     def __exit__(
@@ -172,23 +176,31 @@ class EmbeddedStack:
 
     def _add_scheduled_functions(self) -> None:
         for scheduled in self.plan.scheduled:
-            function = scheduled.function
-            self.scheduled[function.name] = FunctionSpec(
-                function_name=function.name,
-                handler=load_handler(function.handler_dir),
-                timeout_s=function.timeout_s,
-                memory_mb=function.memory_mb,
-                environment={
-                    **self.function_environment(),
-                    **self.delivery_environment(),  # the ministry's URL and secret
-                    "POWERTOOLS_SERVICE_NAME": function.name,
-                },
-            )
+            self.scheduled[scheduled.function.name] = self._direct_spec(scheduled.function)
+
+    def _direct_spec(self, function: FunctionPlan) -> FunctionSpec:
+        """A function invoked with a payload (by a schedule or an operator), not by a queue."""
+        return FunctionSpec(
+            function_name=function.name,
+            handler=load_handler(function.handler_dir),
+            timeout_s=function.timeout_s,
+            memory_mb=function.memory_mb,
+            environment={
+                **self.function_environment(),
+                **self.delivery_environment(),  # the ministry's URL and secret
+                "POWERTOOLS_SERVICE_NAME": function.name,
+            },
+        )
 
     def invoke_scheduled(self, name: str, payload: dict[str, Any] | None = None) -> Any:
         """What EventBridge Scheduler does on its schedule: invoke the function with its payload."""
         assert self.dispatcher is not None
         return self.dispatcher.invoke(self.scheduled[name], payload or {})
+
+    def invoke(self, name: str, payload: dict[str, Any]) -> Any:
+        """What `aws lambda invoke` does for an operator: one synchronous invocation with its payload."""
+        assert self.dispatcher is not None
+        return self.dispatcher.invoke(self.invoked[name], payload)
 
     def target(self) -> StackTarget:
         """The names admin commands need, as `sikas-sync local-stack` writes them to its state file."""
@@ -203,6 +215,7 @@ class EmbeddedStack:
             ingest={d: QueuePair(q.url, q.dlq_url) for d, q in self.resources.ingest_queues.items()},
             endpoint_url=os.environ["AWS_ENDPOINT_URL"],
             aws_region=REGION,
+            ministry_url=self.ministry_url,  # what `sikas-sync erase --embedded` calls
         )
 
     # -- operations ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from ..domains import BY_SLUG, Domain
 from ..errors import FileRejected
+from ..outbox.results import DecidedRow, ResultsWriter, results_key
 from ..parsing.table import ReadLimits
 from ..resources import QUARANTINE_PREFIX, REPORTS_PREFIX
 from ..validation import RowOutcome, RulesContext, validate_file
@@ -141,6 +142,8 @@ def _process(ref: ObjectRef, deps: IngestDeps, settings: IngestSettings, claim: 
     )
     report = ReportWriter(domain)
     quarantine = QuarantineWriter()
+    # Every row's outcome, for the operator: under `outbox/results/` (domain prefixes only).
+    results = ResultsWriter(domain, deps.hmac_key) if domain and not _is_unsafe(ref.key) else None
     try:
         if domain is None or _is_unsafe(ref.key):
             _reject(
@@ -157,11 +160,14 @@ def _process(ref: ObjectRef, deps: IngestDeps, settings: IngestSettings, claim: 
                 report=report,
                 quarantine=quarantine,
                 resumed=claim.state == "resumed",
+                results=results,
             )
-        _store_report(ref, deps, summary, report, quarantine)
+        _store_report(ref, deps, summary, report, quarantine, results=results)
     finally:
         report.close()
         quarantine.close()
+        if results is not None:
+            results.close()
     return summary
 
 
@@ -187,6 +193,7 @@ def _ingest_rows(
     report: ReportWriter,
     quarantine: QuarantineWriter,
     resumed: bool,
+    results: ResultsWriter | None = None,
 ) -> None:
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as spool:
 
@@ -194,6 +201,8 @@ def _ingest_rows(
             if outcome.record is None:
                 report.add_rejected(outcome)
                 quarantine.add(outcome)
+                if results is not None:
+                    results.add_rejected(outcome)
                 return
             rec = outcome.record
             spool.write(
@@ -230,7 +239,10 @@ def _ingest_rows(
             report.add_warning(warning)
         superseded = {issue.row for issue in result.warning_list if issue.code == "duplicate_key"}
         spool.seek(0)
-        _write_records(_spooled(spool, superseded), ref, domain, deps, summary, resumed=resumed)
+        if results is not None:
+            results.start_decisions(result.warning_list)
+        rows = _spooled(spool, superseded, results.superseded if results is not None else None)
+        _write_records(rows, ref, domain, deps, summary, resumed=resumed, results=results)
 
 
 def _copy_counts(result: FileResult, summary: FileSummary) -> None:
@@ -240,11 +252,15 @@ def _copy_counts(result: FileResult, summary: FileSummary) -> None:
 
 
 def _spooled(
-    spool: IO[str], superseded: set[int]
+    spool: IO[str],
+    superseded: set[int],
+    on_superseded: Callable[[int, tuple[str, ...]], None] | None = None,
 ) -> Iterator[tuple[int, tuple[str, ...], dict[str, Any], str]]:
     for line in spool:
         row, natural_key, data, content_hash = json.loads(line)
         if row in superseded:
+            if on_superseded is not None:
+                on_superseded(row, tuple(natural_key))
             continue  # a later row of the same file has the same key and wins
         yield row, tuple(natural_key), data, content_hash
 
@@ -268,6 +284,7 @@ def _write_records(
     summary: FileSummary,
     *,
     resumed: bool,
+    results: ResultsWriter | None = None,
 ) -> None:
     for batch in _batches(rows, WRITE_BATCH):
         pending = {
@@ -281,6 +298,13 @@ def _write_records(
             # Only after the records are stored: a push message must find its version.
             deps.push.send(pushes)
             summary.pushed += len(pushes)
+        if results is not None:
+            # A row is stored exactly when its record is queued (written now, or by a dead attempt).
+            queued = {push.record_id: push.version for push in pushes}
+            results.decided(
+                DecidedRow(row, key, rid, queued.get(rid) or stored[rid].version, rid in queued)
+                for rid, (row, key, _, _) in pending.items()
+            )
 
 
 def _decide(
@@ -327,7 +351,13 @@ def _decide(
 
 
 def _store_report(
-    ref: ObjectRef, deps: IngestDeps, summary: FileSummary, report: ReportWriter, quarantine: QuarantineWriter
+    ref: ObjectRef,
+    deps: IngestDeps,
+    summary: FileSummary,
+    report: ReportWriter,
+    quarantine: QuarantineWriter,
+    *,
+    results: ResultsWriter | None = None,
 ) -> None:
     document = {**summary.as_json(), "version_id": ref.version_id, "reason_code": summary.reason_code}
     with report.render(document) as body:
@@ -337,3 +367,8 @@ def _store_report(
             deps.objects.put(
                 ref.bucket, QUARANTINE_PREFIX + ref.key + ".csv", body, "text/csv; charset=utf-8"
             )
+    if results is not None:
+        if summary.status == "rejected":
+            results.file_rejected(summary.reason_code or "file_rejected", summary.reason or "")
+        with results.render() as body:
+            deps.objects.put(ref.bucket, results_key(ref.key), body, "text/csv; charset=utf-8")

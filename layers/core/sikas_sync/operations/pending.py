@@ -9,6 +9,7 @@ from typing import Any
 
 from ..adapters.dynamodb_delivery import state_from_item
 from ..delivery.ports import DeliveryState, delivery_status
+from . import breaker
 
 AGE_BUCKETS = ((3600, "under_1h"), (24 * 3600, "1h_to_24h"), (None, "over_24h"))
 CONTROL_PREFIX = "_control#"
@@ -31,15 +32,21 @@ class PendingReport:
     oldest_age_s: int = 0
 
     def add(self, record: UndeliveredRecord) -> None:
-        counts = self.by_domain.setdefault(record.domain, {"pending": 0, "blocked": 0})
+        counts = self.by_domain.setdefault(record.domain, {"pending": 0, "blocked": 0, "oldest_age_s": 0})
         counts[record.status] = counts.get(record.status, 0) + 1
         bucket = next(name for limit, name in AGE_BUCKETS if limit is None or record.age_s < limit)
         counts[bucket] = counts.get(bucket, 0) + 1
+        counts["oldest_age_s"] = max(counts["oldest_age_s"], record.age_s)
         self.oldest_age_s = max(self.oldest_age_s, record.age_s)
 
     @property
     def undelivered(self) -> int:
         return sum(c["pending"] + c["blocked"] for c in self.by_domain.values())
+
+    @property
+    def pending(self) -> int:
+        """Undelivered and not blocked: what waits for the ministry (and its breaker)."""
+        return sum(c["pending"] for c in self.by_domain.values())
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,25 +68,36 @@ def _scan(
         yield from page["Items"]
 
 
-def delivery_states(dynamodb: Any, deliveries_table: str) -> dict[str, DeliveryState]:
-    return {
-        item["pk"]["S"]: state_from_item(item)
-        for item in _scan(
-            dynamodb,
-            deliveries_table,
-            "pk, record_id, #s, delivered_version, rejected_version",
-            {"#s": "status"},
-        )
-        if not item["pk"]["S"].startswith(CONTROL_PREFIX)
-    }
+def delivery_states(
+    dynamodb: Any, deliveries_table: str, control: dict[str, dict[str, Any]] | None = None
+) -> dict[str, DeliveryState]:
+    """Every record's delivery state by key; the control items (the circuit breaker's) go into
+    `control` when given, read by the same scan."""
+    states = {}
+    for item in _scan(
+        dynamodb,
+        deliveries_table,
+        f"pk, record_id, #s, delivered_version, rejected_version, {breaker.PROJECTION}",
+        {"#s": "status", **breaker.NAMES},
+    ):
+        if item["pk"]["S"].startswith(CONTROL_PREFIX):
+            if control is not None:
+                control[item["pk"]["S"]] = item
+            continue
+        states[item["pk"]["S"]] = state_from_item(item)
+    return states
 
 
 def undelivered_records(
-    dynamodb: Any, records_table: str, deliveries_table: str, now: float | None = None
+    dynamodb: Any,
+    records_table: str,
+    deliveries_table: str,
+    now: float | None = None,
+    control: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Iterator[UndeliveredRecord], dict[str, int]]:
     """Every record not yet delivered or refused, and the counts of the terminal states seen."""
     now = time.time() if now is None else now
-    states = delivery_states(dynamodb, deliveries_table)
+    states = delivery_states(dynamodb, deliveries_table, control)
     terminal = {"delivered": 0, "rejected_by_ministry": 0}
 
     def walk() -> Iterator[UndeliveredRecord]:

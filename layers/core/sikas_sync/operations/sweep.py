@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from ..delivery.ports import BREAKER_NAME
 from ..domains import BY_SLUG
 from ..ingest.ports import PushMessage, PushQueue
 from ..resources import REPORTS_PREFIX, SYSTEM_PREFIXES
+from .breaker import BreakerStatus, breaker_from_item
 from .pending import PendingReport, undelivered_records
 
 
@@ -20,6 +22,13 @@ class SweepResult:
     in_flight: int = 0  # push messages still queued: their records are not re-queued this time
     unknown_files: int = 0
     report: PendingReport | None = None
+    breaker: BreakerStatus = field(default_factory=BreakerStatus)
+
+    @property
+    def held_by_breaker(self) -> bool:
+        """The breaker is open while records wait for the ministry. An open breaker with nothing
+        to deliver holds nothing back (it stays OPEN until the next push probes it)."""
+        return self.breaker.is_open and self.report is not None and self.report.pending > 0
 
 
 @dataclass
@@ -30,6 +39,7 @@ class SweepDeps:
     push: PushQueue
     reject_file: Callable[[str, str], None]  # (bucket, key): rejects and reports one stray export
     clock: Callable[[], float] = time.time
+    on_requeued: Callable[[list[PushMessage]], None] | None = None  # after each batch is queued
 
 
 def queue_depth(sqs: Any, url: str) -> int:
@@ -55,7 +65,10 @@ def sweep(
     # breaker): queueing them again would only pile up copies. An empty queue means lost or
     # dead-lettered messages, and that is what the sweep is for.
     result.in_flight = queue_depth(deps.sqs, push_queue_url)
-    records, terminal = undelivered_records(deps.dynamodb, records_table, deliveries_table, deps.clock())
+    control: dict[str, dict[str, Any]] = {}
+    records, terminal = undelivered_records(
+        deps.dynamodb, records_table, deliveries_table, deps.clock(), control
+    )
     batch: list[PushMessage] = []
     for record in records:
         assert result.report is not None
@@ -64,17 +77,23 @@ def sweep(
             continue
         batch.append(PushMessage(record.domain, record.record_id, record.version))
         if len(batch) == 100:
-            deps.push.send(batch)
-            result.requeued += len(batch)
+            _requeue(deps, batch, result)
             batch = []
     if batch:
-        deps.push.send(batch)
-        result.requeued += len(batch)
+        _requeue(deps, batch, result)
+    result.breaker = breaker_from_item(control.get(BREAKER_NAME))
     if result.report is not None:
         result.report.delivered = terminal["delivered"]
         result.report.rejected_by_ministry = terminal["rejected_by_ministry"]
     result.unknown_files = _reject_strays(deps, bucket)
     return result
+
+
+def _requeue(deps: SweepDeps, batch: list[PushMessage], result: SweepResult) -> None:
+    deps.push.send(batch)
+    result.requeued += len(batch)
+    if deps.on_requeued is not None:
+        deps.on_requeued(batch)
 
 
 def _reject_strays(deps: SweepDeps, bucket: str) -> int:

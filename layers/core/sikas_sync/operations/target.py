@@ -36,6 +36,8 @@ class StackTarget:
     ingest: dict[str, QueuePair] = field(default_factory=dict)
     endpoint_url: str | None = None  # the emulator's, for the embedded stack
     aws_region: str | None = None
+    erase_function: str | None = None  # a deployed stack's erase function (older stacks have none)
+    ministry_url: str | None = None  # the embedded stack's ministry, which `erase --embedded` calls
 
     def client(self, service: str) -> Any:
         if self.endpoint_url:  # the emulator takes any credentials; an operator's shell may have none
@@ -66,6 +68,8 @@ class StackTarget:
             ingest={domain: QueuePair(**pair) for domain, pair in data["ingest"].items()},
             endpoint_url=data.get("endpoint_url"),
             aws_region=data.get("aws_region"),
+            erase_function=data.get("erase_function"),
+            ministry_url=data.get("ministry_url"),
         )
 
 
@@ -86,6 +90,7 @@ OUTPUT_FILES = "FilesTableName"
 OUTPUT_PUSH_QUEUE = "PushQueueUrl"
 OUTPUT_PUSH_DLQ = "PushDlqUrl"
 OUTPUT_REGION_CODE = "RegionCode"
+OUTPUT_ERASE_FUNCTION = "EraseFunctionName"
 
 
 def ingest_output_names(domain: str) -> tuple[str, str]:
@@ -116,6 +121,7 @@ def from_cloudformation(stack_name: str, aws_region: str | None = None) -> Stack
             push=QueuePair(outputs[OUTPUT_PUSH_QUEUE], outputs[OUTPUT_PUSH_DLQ]),
             ingest=ingest,
             aws_region=aws_region,
+            erase_function=outputs.get(OUTPUT_ERASE_FUNCTION),
         )
     except KeyError as missing:
         raise TargetError(f"stack {stack_name} has no output {missing}; is it a sikas-sync stack?") from None

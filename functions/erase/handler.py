@@ -1,0 +1,50 @@
+"""erase: a data subject's erasure request (UU 27/2022) for one domain, here and at the ministry.
+
+Invoked directly by an operator (`sikas-sync erase --stack NAME`) with
+`{"domain": "pencari_kerja", "nik": "...", "requested_by": "..."}`. The event holds a NIK: it is
+never logged (no event logging, no response capture), and no message below repeats it. An erasure
+the ministry did not confirm fails the invocation after its audit entry was written; running the
+same request again finishes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sikas_sync.config import load_settings
+from sikas_sync.observability import logger, metrics, tracer
+from sikas_sync.operations.erase import request_from_event
+from sikas_sync.operations.erase_wiring import run_erasure
+
+
+class ErasureIncomplete(RuntimeError):
+    pass
+
+
+@logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    result = run_erasure(load_settings(), request_from_event(event))
+    metrics.add_metric(name="RecordsErased", unit=MetricUnit.Count, value=result.erased_here)
+    summary = result.as_json()
+    logger.info(
+        "erasure done",
+        extra={
+            "erasure_id": result.erasure_id,
+            "domain": result.domain,
+            "status": result.status,
+            "records": len(result.records),
+            "audit_key": result.audit_key,
+        },
+    )
+    if result.status != "complete":
+        error = result.error or {}
+        raise ErasureIncomplete(
+            f"erasure {result.erasure_id} incomplete: the ministry did not confirm record "
+            f"{error.get('record_id')} ({error.get('message')}); audit {result.audit_key}; run it again"
+        )
+    return summary

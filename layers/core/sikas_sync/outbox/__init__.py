@@ -1,0 +1,1 @@
+"""The return path to SIKAS: delivery status, ministry-only records and per-upload results under `outbox/`."""
