@@ -127,7 +127,9 @@ def test_seekable_stream_not_at_offset_zero_is_read_from_its_position() -> None:
 
 
 @pytest.mark.parametrize(
-    ("payload", "name"), [(CSV, "x.csv"), (XLSX, "x.xlsx"), (gzip.compress(XLSX), "x.gz")], ids=["csv", "xlsx", "gz"]
+    ("payload", "name"),
+    [(CSV, "x.csv"), (XLSX, "x.xlsx"), (gzip.compress(XLSX), "x.gz")],
+    ids=["csv", "xlsx", "gz"],
 )
 def test_caller_stream_is_left_open(payload: bytes, name: str) -> None:
     stream = io.BytesIO(payload)
