@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -33,7 +34,7 @@ def _items(event: dict[str, Any]) -> tuple[list[PushItem], set[str]]:
     for raw in event.get("Records", []):
         record = SqsRecordModel.model_validate(raw)
         try:
-            request = PushRequest.model_validate_json(record.body)
+            request = PushRequest.model_validate_json(str(record.body))
         except ValidationError:
             malformed.add(record.messageId)  # left to fail: after maxReceiveCount it rests in the DLQ
             continue
@@ -103,7 +104,7 @@ def _log_results(domain: str, counts: DeliveryCounts) -> None:
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     items, malformed = _items(event)
     counts = deliver(items, delivery_deps(load_settings()))
     failed = counts.failed_message_ids | malformed
