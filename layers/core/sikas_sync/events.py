@@ -11,7 +11,9 @@ from typing import Literal
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
-from pydantic import BaseModel, Field, Json, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Json, field_validator
+
+from .domains import BY_SLUG, DOMAINS, Domain
 
 
 class S3ObjectInfo(BaseModel):
@@ -62,3 +64,26 @@ class PushRequest(BaseModel):
     domain: str
     record_id: str
     version: int = Field(ge=1)
+
+
+class DomainsRequest(BaseModel):
+    """A scheduled invocation carries nothing; a manual one may name the domains to work on."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    domains: list[str] | None = None
+
+    @field_validator("domains")
+    @classmethod
+    def _known(cls, domains: list[str] | None) -> list[str] | None:
+        if domains is None:
+            return None
+        unknown = sorted(set(domains) - set(BY_SLUG))
+        if unknown:
+            raise ValueError(f"unknown domains: {', '.join(unknown)}")
+        if not domains:
+            raise ValueError("domains must not be empty; leave it out for every domain")
+        return list(dict.fromkeys(domains))
+
+    def selected(self) -> list[Domain]:
+        return [BY_SLUG[slug] for slug in self.domains] if self.domains else list(DOMAINS)

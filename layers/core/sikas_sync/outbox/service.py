@@ -31,11 +31,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
-
 from ..delivery.ports import DeliveryState, delivery_status
-from ..domains import BY_SLUG, DOMAINS, Domain
+from ..domains import Domain
 from ..domains.values import WIB
+from ..events import DomainsRequest
 from ..ingest.service import domain_of_key
 from ..privacy import mask_nik_shaped
 from ..resources import OUTBOX_PREFIX
@@ -76,28 +75,10 @@ def _since_part(since: date | None) -> str:
     return f"_sejak_{since.isoformat()}" if since else ""
 
 
-class OutboxRequest(BaseModel):
+class OutboxRequest(DomainsRequest):
     """The scheduled event carries nothing; a manual run may name domains and a first day."""
 
-    model_config = ConfigDict(extra="ignore")
-
-    domains: list[str] | None = None
     since: date | None = None
-
-    @field_validator("domains")
-    @classmethod
-    def _known(cls, domains: list[str] | None) -> list[str] | None:
-        if domains is None:
-            return None
-        unknown = sorted(set(domains) - set(BY_SLUG))
-        if unknown:
-            raise ValueError(f"unknown domains: {', '.join(unknown)}")
-        if not domains:
-            raise ValueError("domains must not be empty; leave it out for every domain")
-        return list(dict.fromkeys(domains))
-
-    def selected(self) -> list[Domain]:
-        return [BY_SLUG[slug] for slug in self.domains] if self.domains else list(DOMAINS)
 
 
 @dataclass

@@ -27,11 +27,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
-
 from ..delivery.ports import DeliveryState
-from ..domains import BY_SLUG, DOMAINS, Domain
+from ..domains import Domain
 from ..domains.values import WIB
+from ..events import DomainsRequest
 from ..ingest.record_ids import record_id
 from ..privacy import mask_nik_shaped
 from ..resources import RECONCILIATION_PREFIX
@@ -66,28 +65,10 @@ def index_key(domain: str) -> str:
     return f"{RECONCILIATION_PREFIX}_state/{domain}.json.gz"
 
 
-class ReconcileRequest(BaseModel):
+class ReconcileRequest(DomainsRequest):
     """The scheduled event carries nothing; a manual run may name domains or ask for a full pull."""
 
-    model_config = ConfigDict(extra="ignore")
-
-    domains: list[str] | None = None
     full: bool = False
-
-    @field_validator("domains")
-    @classmethod
-    def _known(cls, domains: list[str] | None) -> list[str] | None:
-        if domains is None:
-            return None
-        unknown = sorted(set(domains) - set(BY_SLUG))
-        if unknown:
-            raise ValueError(f"unknown domains: {', '.join(unknown)}")
-        if not domains:
-            raise ValueError("domains must not be empty; leave it out for every domain")
-        return list(dict.fromkeys(domains))
-
-    def selected(self) -> list[Domain]:
-        return [BY_SLUG[slug] for slug in self.domains] if self.domains else list(DOMAINS)
 
 
 @dataclass
