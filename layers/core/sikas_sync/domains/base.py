@@ -20,6 +20,8 @@ class CrossFieldRules:
     its problems at once, each under its own column.
     """
 
+    __slots__ = ("issues",)
+
     def __init__(self) -> None:
         self.issues: list[dict[str, str]] = []
 

@@ -44,7 +44,8 @@ class PencariKerja(DomainRecord):
             rules.fail(
                 "tanggal_daftar", "date_before_other", "Tanggal daftar tidak boleh sebelum tanggal lahir"
             )
-        elif age_on(born, registered) < MINIMUM_AGE:
+        elif registered.year - born.year <= MINIMUM_AGE and age_on(born, registered) < MINIMUM_AGE:
+            # (a larger difference of years is at least MINIMUM_AGE full years)
             rules.fail("tanggal_lahir", "age_below_minimum", "Usia pada tanggal daftar minimal 15 tahun")
 
 

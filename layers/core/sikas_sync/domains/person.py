@@ -12,16 +12,12 @@ def check_nik_agrees(rules: CrossFieldRules, nik: str | None, birth: dt.date | N
     """The NIK encodes the birth date (DDMMYY) and sex (day + 40 for women): they must agree."""
     if nik is None:
         return
-    encoded = v.nik_birth_date(nik)
+    encoded = v.encoded_birth_date(nik[6:12])  # v.nik_birth_date(nik)
     if (
         birth is not None
         and encoded is not None
-        and (encoded.day, encoded.month, encoded.year % 100)
-        != (
-            birth.day,
-            birth.month,
-            birth.year % 100,
-        )
+        and encoded != birth  # the same date agrees; only a different one needs the DDMMYY comparison
+        and (encoded.day, encoded.month, encoded.year % 100) != (birth.day, birth.month, birth.year % 100)
     ):
         rules.fail("tanggal_lahir", "nik_birth_date_mismatch", "Tanggal lahir tidak sesuai dengan NIK")
     if sex is not None and v.nik_sex(nik) != sex:

@@ -6,7 +6,10 @@ import csv
 import enum
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain, compress, repeat
+from operator import itemgetter, methodcaller
+from typing import Any, cast
 
 from sikas_sync.parsing import messages
 from sikas_sync.parsing.encoding import LineDecoder
@@ -51,6 +54,9 @@ class QuoteScanner:
         self._rest_of_quoted = re.compile(rb'(?:[^"]++|"")*+"')
         # Outside quotes: plain text, whole quoted fields opened at a field start, literal quotes elsewhere.
         self._outside = re.compile(rb'(?:[^"]++|(?<![^' + d + rb'])"(?:[^"]++|"")*+"|(?<=[^' + d + rb'])")*+')
+        # The scan of a line that starts outside quotes: the line ends inside quotes unless the match
+        # reaches its end. The pattern matches the empty string, so there is always a match.
+        self.match_outside = self._outside.match
 
     def ends_in_quotes(self, line: bytes, in_quotes: bool) -> bool:
         position = 0
@@ -68,7 +74,7 @@ class _Assembler:
     """The state of `records`: the lines of an open quoted record, and lines waiting to be re-read."""
 
     def __init__(self, delimiter: str, max_bytes: int) -> None:
-        self._scanner = QuoteScanner(delimiter.encode("ascii"))
+        self.scanner = QuoteScanner(delimiter.encode("ascii"))
         self._max_bytes = max_bytes
         self.parts: list[bytes] = []
         self._size = 0
@@ -78,7 +84,7 @@ class _Assembler:
         """A line that begins a record: the record itself, why it broke, or None while it stays open."""
         if line is None:
             return Broken.TOO_LONG
-        if b'"' not in line or not self._scanner.ends_in_quotes(line, in_quotes=False):
+        if b'"' not in line or not self.scanner.ends_in_quotes(line, in_quotes=False):
             return line
         if replayed:
             # Replayed lines stand alone, so one broken quote cannot swallow the file twice over.
@@ -92,7 +98,7 @@ class _Assembler:
             return self.abandon(Broken.TOO_LONG, trailing=[None])
         self.parts.append(line)
         self._size += len(line)
-        if not self._scanner.ends_in_quotes(line, in_quotes=True):
+        if not self.scanner.ends_in_quotes(line, in_quotes=True):
             record = b"".join(self.parts)
             self.parts, self._size = [], 0
             return record
@@ -121,18 +127,52 @@ def records(lines: Iterator[bytes | None], delimiter: str, max_bytes: int) -> It
     When a record breaks (too long, or its quote is never closed) it is reported once, and the lines
     it swallowed are read again one record per line, so the rows after it are not lost.
     """
+    for batch, _ in record_batches(([line] for line in lines), delimiter, max_bytes):
+        yield from batch
+
+
+def record_batches(
+    line_batches: Iterable[list[bytes | None]], delimiter: str, max_bytes: int
+) -> Iterator[tuple[list[bytes | Broken], bool]]:
+    """`records`, a list per batch of lines, each with True when every line of the batch is a
+    whole record on its own (the common case, recognised for the batch at once)."""
     assembler = _Assembler(delimiter, max_bytes)
-    for line in lines:
-        if not assembler.parts and line is not None and b'"' not in line:
-            yield line  # the common case: a whole record on one line without quotes
+    scan = assembler.scanner.match_outside
+    for lines in line_batches:
+        if (
+            not assembler.parts
+            and None not in lines
+            # No line ends inside quotes: each scan reaches its line's end (see QuoteScanner).
+            and list(map(_END, map(scan, lines))) == list(map(len, lines))  # type: ignore[arg-type]
+        ):
+            yield cast(list[bytes | Broken], lines), True
             continue
-        item = assembler.start(line, replayed=False) if not assembler.parts else assembler.extend(line)
-        if item is not None:
-            yield item
-        yield from assembler.drain()
+        batch: list[bytes | Broken] = []
+        for line in lines:
+            if not assembler.parts and line is not None and b'"' not in line:
+                batch.append(line)  # a whole record on one line without quotes
+                continue
+            item = assembler.start(line, replayed=False) if not assembler.parts else assembler.extend(line)
+            if item is not None:
+                batch.append(item)
+            batch.extend(assembler.drain())
+        yield batch, False
     if assembler.parts:
-        yield assembler.abandon(Broken.UNTERMINATED)
-        yield from assembler.drain()
+        yield [assembler.abandon(Broken.UNTERMINATED), *assembler.drain()], False
+
+
+_END = methodcaller("end")
+
+
+def _fitted(number: int, cells: list[Cell], width: int) -> RawRow | None:
+    """The row of a record's cells; None for a blank one."""
+    # Filled rows of the header's width need neither the blank test nor fitting.
+    first = cells[0] if cells else None
+    if len(cells) == width and first and not first.isspace():  # type: ignore[union-attr]  # text cells
+        return RawRow(number, cells)
+    if is_blank(cells):
+        return None
+    return fit(number, cells, width)
 
 
 def _strip_terminator(record: bytes) -> bytes:
@@ -143,11 +183,44 @@ def _strip_terminator(record: bytes) -> bytes:
     return record
 
 
-def _cells(text: str, delimiter: str) -> list[str]:
-    if '"' not in text:
-        return text.split(delimiter)
-    # Records arrive whole (embedded newlines included), so one csv.reader call parses exactly one.
-    return next(csv.reader((text,), delimiter=delimiter, quotechar='"', doublequote=True, strict=False))
+_DIALECT: dict[str, Any] = {"quotechar": '"', "doublequote": True, "strict": False}
+
+
+class CellSplitter:
+    """A record's cells: split on the delimiter, or by the csv module when the record has quotes.
+
+    Records arrive whole (embedded newlines included), so each is parsed on its own, exactly as
+    `next(csv.reader((text,), ...))` would: the one reader here is fed one record per call. It resets
+    its state at the start of every record, and when a record ends inside quotes it finds the feed
+    empty, as it would find a one-record iterable exhausted. Creating a reader per record cost more
+    than parsing the record.
+    """
+
+    __slots__ = ("_delimiter", "_pending", "_reader")
+
+    def __init__(self, delimiter: str) -> None:
+        self._delimiter = delimiter
+        self._pending: str | None = None
+        self._reader = csv.reader(self, **_DIALECT, delimiter=delimiter)
+
+    def __iter__(self) -> CellSplitter:
+        return self
+
+    def __next__(self) -> str:
+        text = self._pending
+        if text is None:
+            raise StopIteration
+        self._pending = None
+        return text
+
+    def __call__(self, text: str) -> list[str]:
+        if '"' not in text:
+            return text.split(self._delimiter)
+        self._pending = text
+        try:
+            return next(self._reader)
+        finally:
+            self._pending = None
 
 
 class DelimitedReader:
@@ -155,7 +228,7 @@ class DelimitedReader:
 
     def __init__(
         self,
-        lines: Iterator[bytes | None],
+        line_batches: Iterable[list[bytes | None]],
         *,
         delimiter: str,
         decoder: LineDecoder,
@@ -165,11 +238,19 @@ class DelimitedReader:
         self.delimiter = delimiter
         self._decoder = decoder
         self._max_record_bytes = max_record_bytes
-        self._records = records(lines, delimiter, max_record_bytes)
+        self._batches = record_batches(line_batches, delimiter, max_record_bytes)
+        self._cells = CellSplitter(delimiter)
+        self._left: list[bytes | Broken] = []  # records of the batch the header came from, after it
         self.header = self._read_header(max_columns)
 
+    def _records(self) -> Iterator[bytes | Broken]:
+        for batch, _ in self._batches:
+            for position, record in enumerate(batch):
+                self._left = batch[position + 1 :]
+                yield record
+
     def _read_header(self, max_columns: int) -> list[str]:
-        for record in self._records:
+        for record in self._records():
             if record is Broken.TOO_LONG:
                 raise messages.header_too_long(self._max_record_bytes)
             if record is Broken.UNTERMINATED:
@@ -181,7 +262,7 @@ class DelimitedReader:
             if text is None:
                 raise messages.header_undecodable()
             try:
-                cells = _cells(text, self.delimiter)
+                cells = self._cells(text)
             except csv.Error:
                 raise messages.header_too_long(self._max_record_bytes) from None
             if not is_blank(cells):
@@ -189,28 +270,71 @@ class DelimitedReader:
         raise messages.empty()
 
     def rows(self) -> Iterator[RawRow]:
+        return chain.from_iterable(self.row_batches())
+
+    def row_batches(self) -> Iterator[list[RawRow]]:
+        """`rows`, a list at a time (about 64 KiB of the file each): one or the other, not both."""
         width = len(self.header)
         number = 0
-        for record in self._records:
-            number += 1
+        left, self._left = self._left, []
+        for batch, whole in chain([(left, False)], self._batches):
+            rows = self._whole_rows(cast(list[bytes], batch), number, width) if whole else None
+            if rows is None:
+                rows = []
+                for record in batch:
+                    row = self._row(record, number + 1, width)
+                    number += 1
+                    if row is not None:
+                        rows.append(row)
+            else:
+                number += len(batch)
+            if rows:
+                yield rows
+
+    def _row(self, record: bytes | Broken, number: int, width: int) -> RawRow | None:
+        """One record's row; None for a blank one."""
+        if type(record) is not bytes:
             if record is Broken.TOO_LONG:
-                yield RawRow(number, None, messages.record_too_long(number, self._max_record_bytes))
-                continue
-            if record is Broken.UNTERMINATED:
-                yield RawRow(number, None, messages.record_unterminated(number))
-                continue
-            assert isinstance(record, bytes)
-            if not record.strip():
-                continue
-            text = self._decoder.decode(_strip_terminator(record))
-            if text is None:
-                yield RawRow(number, None, messages.encoding_invalid(number, self._decoder.name))
-                continue
+                return RawRow(number, None, messages.record_too_long(number, self._max_record_bytes))
+            return RawRow(number, None, messages.record_unterminated(number))
+        if not record.strip():
+            return None
+        text = self._decoder.decode(_strip_terminator(record))
+        if text is None:
+            return RawRow(number, None, messages.encoding_invalid(number, self._decoder.name))
+        try:
+            cells: list[Cell] = self._cells(text)  # type: ignore[assignment]  # a fresh list[str]
+        except csv.Error:
+            # Only the csv module's 128 KiB per-field limit gets here; the quote rules match ours.
+            return RawRow(number, None, messages.cell_too_long(number))
+        return _fitted(number, cells, width)
+
+    def _whole_rows(self, records: list[bytes], number: int, width: int) -> list[RawRow] | None:
+        """The rows of a batch of one-line records, each step done for the batch at once; None
+        unless every record is an ordinary one (not blank, decodable, parsed on its own): then the
+        batch goes record by record, as `_row` does."""
+        if not all(map(bytes.strip, records)):
+            return None  # a blank record
+        texts = self._decoder.decode_all(records)
+        if texts is None:
+            return None
+        # One physical line ends with at most one terminator, which is what _strip_terminator drops.
+        texts = list(map(str.rstrip, texts, repeat("\r\n")))
+        delimiter = self.delimiter
+        cells: list[list[str]] = list(map(str.split, texts, repeat(delimiter)))
+        quoted = list(map(str.__contains__, texts, repeat('"')))
+        if any(quoted):
             try:
-                cells: list[Cell] = list(_cells(text, self.delimiter))
+                parsed = list(csv.reader(compress(texts, quoted), **_DIALECT, delimiter=delimiter))
             except csv.Error:
-                # Only the csv module's 128 KiB per-field limit gets here; the quote rules match ours.
-                yield RawRow(number, None, messages.cell_too_long(number))
-                continue
-            if not is_blank(cells):
-                yield fit(number, cells, width)
+                return None
+            # Each line parsed as one record exactly when the reader made one row per line: a line
+            # it found open would have taken the next one with it (the last one ends the input).
+            if len(parsed) != sum(quoted):
+                return None
+            found = iter(parsed)
+            cells = [next(found) if q else split for split, q in zip(cells, quoted, strict=True)]
+        numbers = range(number + 1, number + 1 + len(cells))
+        if set(map(len, cells)) == {width} and all(map(str.strip, map(itemgetter(0), cells))):
+            return list(map(RawRow, numbers, cells))  # type: ignore[arg-type]
+        return [row for row in map(_fitted, numbers, cells, repeat(width)) if row is not None]  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 
 from sikas_sync.parsing import messages
 from sikas_sync.parsing.source import CHUNK, Readable
@@ -128,6 +129,16 @@ class LineDecoder:
             self._settle(codec)
             return text
         return None
+
+    def decode_all(self, raws: list[bytes]) -> list[str] | None:
+        """`decode` of each line, when every line decodes the same way on its own (None otherwise:
+        then decode them one by one, as some line is invalid or settles the encoding)."""
+        if not self._settled and not all(map(bytes.isascii, raws)):
+            return None
+        try:
+            return list(map(bytes.decode, raws, repeat(self._codec)))
+        except UnicodeDecodeError:
+            return None
 
     def _settle(self, codec: str) -> None:
         self._settled = True

@@ -7,6 +7,8 @@ one over-long line's first `max_bytes` plus one chunk, and skips the rest of suc
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
+from typing import cast
 
 from sikas_sync.parsing.source import CHUNK, Readable
 
@@ -16,28 +18,42 @@ def physical_lines(reader: Readable, max_bytes: int, chunk_size: int = CHUNK) ->
 
     An over-long line is skipped up to its terminator, so the next line starts clean.
     """
+    return chain.from_iterable(physical_line_batches(reader, max_bytes, chunk_size))
+
+
+def physical_line_batches(
+    reader: Readable, max_bytes: int, chunk_size: int = CHUNK
+) -> Iterator[list[bytes | None]]:
+    """`physical_lines`, a list per chunk read: the lines that chunk completes, in order."""
     pending = b""
     skipping = False
     while True:
         chunk = reader.read(chunk_size)
         if not chunk:
             break
-        parts = (pending + chunk if pending else chunk).splitlines(keepends=True)
+        parts: list[bytes] = (pending + chunk if pending else chunk).splitlines(keepends=True)
         last = parts[-1]
         # A trailing `\r` may be the first half of `\r\n` split across chunks: wait for the next one.
         pending = b"" if last.endswith(b"\n") else parts.pop()
-        for part in parts:
-            if skipping:
-                skipping = False
-            elif len(part) > max_bytes:
-                yield None
-            else:
-                yield part
+        batch: list[bytes | None]
+        if not skipping and max(map(len, parts), default=0) <= max_bytes:
+            batch = cast(list[bytes | None], parts)  # the common case: every line within the limit
+        else:
+            batch = []
+            for part in parts:
+                if skipping:
+                    skipping = False
+                elif len(part) > max_bytes:
+                    batch.append(None)
+                else:
+                    batch.append(part)
         if skipping:
             pending = pending[-1:] if pending.endswith(b"\r") else b""
         elif len(pending) > max_bytes:
-            yield None
+            batch.append(None)
             skipping = True
             pending = pending[-1:] if pending.endswith(b"\r") else b""
+        if batch:
+            yield batch
     if pending and not skipping:
-        yield pending if len(pending) <= max_bytes else None
+        yield [pending if len(pending) <= max_bytes else None]

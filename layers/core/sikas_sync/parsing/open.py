@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import IO, BinaryIO, cast
+from itertools import chain
+from typing import IO, BinaryIO, TypeVar, cast
 
 from sikas_sync.errors import FileRejected
 from sikas_sync.parsing import messages
@@ -14,11 +15,12 @@ from sikas_sync.parsing.detect import SAMPLE_BYTES, Container, extension, inner_
 from sikas_sync.parsing.encoding import LineDecoder, Utf16ToUtf8, detect
 from sikas_sync.parsing.gzipstream import GunzipReader
 from sikas_sync.parsing.jsonl import JsonLinesReader
-from sikas_sync.parsing.lines import physical_lines
+from sikas_sync.parsing.lines import physical_line_batches
 from sikas_sync.parsing.source import CappedReader, Peekable, Readable, spool
-from sikas_sync.parsing.table import RawRow, ReadLimits, Table
+from sikas_sync.parsing.table import ReadLimits, Table
 from sikas_sync.parsing.xlsx import XlsxReader, inspect_package
 
+T = TypeVar("T")
 XLSX_EXTENSIONS = frozenset({"xlsx", "xlsm"})
 GZIP_EXPANSION = 10  # decompressed text may be at most this many times max_file_bytes
 
@@ -154,28 +156,33 @@ def _open_text(
         raise messages.empty()
     reader.skip(encoding.bom_bytes)
     stream: Readable = Utf16ToUtf8(reader) if encoding.utf16 else reader
-    lines = physical_lines(stream, limits.max_record_bytes)
+    line_batches = physical_line_batches(stream, limits.max_record_bytes)
     decoder = LineDecoder(encoding)
     table: Table
     if looks_like_jsonl(sample_text):
         jsonl = JsonLinesReader(
-            lines, decoder=decoder, max_record_bytes=limits.max_record_bytes, max_columns=limits.max_columns
+            chain.from_iterable(line_batches),
+            decoder=decoder,
+            max_record_bytes=limits.max_record_bytes,
+            max_columns=limits.max_columns,
         )
         table = Table(format="jsonl", header=jsonl.header, rows=_guarded(jsonl.rows()))
     else:
         delimiter = choose_delimiter(sample_text, ext)
         delimited = DelimitedReader(
-            lines,
+            line_batches,
             delimiter=delimiter,
             decoder=decoder,
             max_record_bytes=limits.max_record_bytes,
             max_columns=limits.max_columns,
         )
+        batches = _guarded(delimited.row_batches())
         table = Table(
             format="tsv" if delimiter == "\t" else "csv",
             header=delimited.header,
-            rows=_guarded(delimited.rows()),
+            rows=chain.from_iterable(batches),
             delimiter=delimiter,
+            row_batches=batches,
         )
     table.encoding = decoder.name
     table.compressed = compressed
@@ -188,7 +195,7 @@ def _open_text(
     return table
 
 
-def _guarded(rows: Iterator[RawRow]) -> Iterator[RawRow]:
+def _guarded(rows: Iterator[T]) -> Iterator[T]:
     """Bad input must end as FileRejected, never as a traceback that could carry row contents."""
     try:
         yield from rows

@@ -46,3 +46,6 @@ class Table:
     delimiter: str | None = None
     compressed: bool = False
     details: dict[str, object] = field(default_factory=dict)
+    # The same rows a list at a time, when the reader makes them so (CSV/TSV): read `rows` or these,
+    # not both. Batches let a consumer work on many rows at once.
+    row_batches: Iterator[list[RawRow]] | None = None

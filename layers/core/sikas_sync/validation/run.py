@@ -37,18 +37,7 @@ def validate_file(
             result.ignored_columns = validator.columns.ignored
             if on_header is not None:
                 on_header(table.header)
-            for outcome in validator.outcomes():
-                result.rows += 1
-                if outcome.record is None:
-                    result.rejected += 1
-                    if len(result.errors) < result.max_errors:
-                        result.errors.extend(outcome.errors[: result.max_errors - len(result.errors)])
-                else:
-                    result.valid += 1
-                if on_outcome is not None:
-                    on_outcome(outcome)
-                if on_progress is not None and result.rows % PROGRESS_EVERY == 0:
-                    on_progress(result.rows)
+            _read_rows(validator, result, on_outcome, on_progress)
             if result.rows == 0:
                 raise FileRejected("file_no_rows", "Berkas hanya berisi header, tanpa baris data")
             superseded = validator.superseded_rows()
@@ -61,3 +50,43 @@ def validate_file(
     if on_progress is not None:
         on_progress(result.rows)
     return result
+
+
+def _read_rows(
+    validator: RowValidator,
+    result: FileResult,
+    on_outcome: Callable[[RowOutcome], None] | None,
+    on_progress: ProgressCallback | None,
+) -> None:
+    if on_outcome is not None and on_progress is not None:
+        # Both callbacks: each progress call comes right after its row's outcome, as it always has.
+        for outcome in validator.outcomes():
+            _count(result, 0 if outcome.record is None else 1, [outcome] if outcome.record is None else [])
+            on_outcome(outcome)
+            if result.rows % PROGRESS_EVERY == 0:
+                on_progress(result.rows)
+    elif on_outcome is not None:
+        for outcomes in validator.outcome_batches():
+            rejected = [outcome for outcome in outcomes if outcome.record is None]
+            _count(result, len(outcomes) - len(rejected), rejected)
+            for outcome in outcomes:
+                on_outcome(outcome)
+    else:
+        # Nobody sees the records: count, keep the errors, remember the keys; no data or hash is made.
+        for valid, rejected in validator.tallies():
+            before = result.rows
+            _count(result, valid, rejected)
+            if on_progress is not None:
+                for reached in range(before // PROGRESS_EVERY + 1, result.rows // PROGRESS_EVERY + 1):
+                    on_progress(reached * PROGRESS_EVERY)
+
+
+def _count(result: FileResult, valid: int, rejected: list[RowOutcome]) -> None:
+    """Counts of a batch of rows, and the first `max_errors` row errors, in row order."""
+    result.rows += valid + len(rejected)
+    result.valid += valid
+    result.rejected += len(rejected)
+    for outcome in rejected:
+        if len(result.errors) >= result.max_errors:
+            break
+        result.errors.extend(outcome.errors[: result.max_errors - len(result.errors)])

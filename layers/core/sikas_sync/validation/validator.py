@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
-from typing import Any, get_args
+from functools import partial
+from itertools import chain, compress, islice
+from operator import itemgetter, methodcaller
+from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core.core_schema import ErrorType
 
 from ..domains.base import CROSS_FIELD_ERROR, Domain, DomainRecord
 from ..domains.values import DEFAULT_REGION_CODE, WIB
 from ..errors import FileRejected, RowIssue
 from ..parsing.table import Cell, RawRow, Table
 from .canonical import content_hash, record_data
+from .compiled import CompiledRules, Fallback, compile_rules, field_problem
 from .headers import ColumnMap, map_header
+
+_KEY_DIGEST = partial(hashlib.blake2b, digest_size=8)
+_DIGEST = methodcaller("digest")
+_BIG_ENDIAN = partial(int.from_bytes, byteorder="big")
+BATCH_ROWS = 256  # rows validated together, a column at a time (see compiled.py), unless the reader batches
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,10 @@ class RowOutcome:
     fields: dict[str, Cell] | None = None
 
 
+# A rejected row's outcome, or a valid row's record data and content hash (its key comes later).
+Verdict = RowOutcome | tuple[dict[str, Any], str]
+
+
 def row_errors(
     row: int,
     error: ValidationError,
@@ -72,9 +84,6 @@ def row_errors(
     return issues
 
 
-_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
-
-
 def _converted(row: int, error: ValidationError) -> tuple[list[RowIssue], set[str]]:
     """The issues, and the fields that failed on their own (not through a cross-field rule)."""
     issues: list[RowIssue] = []
@@ -84,13 +93,9 @@ def _converted(row: int, error: ValidationError) -> tuple[list[RowIssue], set[st
             for rule in item.get("ctx", {}).get("issues", []):
                 issues.append(RowIssue(row, rule["column"], rule["code"], rule["message"]))
             continue
-        column = str(item["loc"][0]) if item["loc"] else None
-        code = item["type"]
-        message = item["msg"]
-        if code == "missing":  # a required field whose column exists but the reader gave no cell
-            code, message = "value_required", "Wajib diisi"
-        elif code in _PYDANTIC_ERROR_TYPES:  # pydantic's own English text must not reach operators
-            code, message = "value_invalid", "Nilai tidak valid"
+        column, code, message = field_problem(
+            str(item["loc"][0]) if item["loc"] else None, item["type"], item["msg"]
+        )
         issues.append(RowIssue(row, column, code, message))
         if column:
             failed_fields.add(column)
@@ -111,48 +116,164 @@ class RowValidator:
         self._key_rows = array("I")
 
     def outcomes(self) -> Iterator[RowOutcome]:
-        model = self.domain.model
-        positions = self.columns.positions
-        context = self._context
-        for raw in self._table.rows:
-            yield self._validate(raw, model, positions, context)
+        return chain.from_iterable(self.outcome_batches())
 
-    def _validate(
-        self, raw: RawRow, model: Any, positions: tuple[tuple[str, int], ...], context: Any
-    ) -> RowOutcome:
+    def outcome_batches(self) -> Iterator[list[RowOutcome]]:
+        """`outcomes`, a list at a time, in row order."""
+        compiled = compile_rules(self.domain.model, dict(self.columns.positions), self._context)
+        if compiled is None:
+            for raw in self._table.rows:
+                yield [self._validate(raw)]
+            return
+        batches = self._table.row_batches
+        if batches is None:
+            batches = _batched(self._table.rows)
+        for batch in batches:
+            yield self._batch_outcomes(batch, compiled)
+
+    def tallies(self) -> Iterator[tuple[int, list[RowOutcome]]]:
+        """(valid rows, rejected rows' outcomes) of each batch of rows, in row order, for a caller
+        that needs no records: no record data or hash is made, only the natural keys."""
+        compiled = compile_rules(self.domain.model, dict(self.columns.positions), self._context)
+        if compiled is None:
+            for outcomes in self.outcome_batches():
+                rejected = [outcome for outcome in outcomes if outcome.record is None]
+                yield len(outcomes) - len(rejected), rejected
+            return
+        batches = self._table.row_batches
+        for batch in _batched(self._table.rows) if batches is None else batches:
+            yield self._tally(batch, compiled)
+
+    def _tally(self, batch: list[RawRow], compiled: CompiledRules) -> tuple[int, list[RowOutcome]]:
+        width = compiled.width
+        readable = [raw.values for raw in batch if raw.values is not None and len(raw.values) >= width]
+        names = self.domain.natural_key
+        checked = iter(compiled.check_batch_keys(readable, names))
+        numbers: list[int] = []
+        keys: list[tuple[str, ...]] = []
+        rejected: list[RowOutcome] = []
+        for raw in batch:
+            values = raw.values
+            if values is None or len(values) < width:
+                verdict = self._verdict(raw)
+            else:
+                key = next(checked)
+                if key is not None:
+                    numbers.append(raw.number)
+                    keys.append(key)
+                    continue
+                verdict = self._checked_row(raw, values, compiled)
+            if isinstance(verdict, RowOutcome):
+                rejected.append(verdict)
+            else:
+                numbers.append(raw.number)
+                keys.append(tuple(str(verdict[0][name]) for name in names))
+        self._remember_keys(numbers, keys)
+        return len(numbers), rejected
+
+    def _remember_keys(self, numbers: list[int], keys: list[tuple[str, ...]]) -> None:
+        digests = map(_KEY_DIGEST, map(str.encode, map("\x1f".join, keys)))
+        self._key_digests.extend(map(_BIG_ENDIAN, map(_DIGEST, digests)))
+        self._key_rows.extend(numbers)
+
+    def _batch_outcomes(self, batch: list[RawRow], compiled: CompiledRules) -> list[RowOutcome]:
+        width = compiled.width
+        readable = [raw.values for raw in batch if raw.values is not None and len(raw.values) >= width]
+        checked = iter(compiled.check_batch(readable))
+        verdicts: list[Verdict] = []
+        for raw in batch:
+            values = raw.values
+            if values is None or len(values) < width:
+                verdicts.append(self._verdict(raw))
+                continue
+            accepted = next(checked)
+            verdicts.append(self._checked_row(raw, values, compiled) if accepted is None else accepted)
+        return self._settled(batch, verdicts)
+
+    def _checked_row(self, raw: RawRow, values: list[Cell], compiled: CompiledRules) -> Verdict:
+        """A row the batch did not accept: its problems, or pydantic's verdict when only it can say."""
+        try:
+            checked = compiled.check(values)
+        except Fallback:
+            return self._verdict(raw)
+        if isinstance(checked, tuple):
+            return checked
+        data = {name: values[index] for name, index in self.columns.positions}
+        issues = [RowIssue(raw.number, column, code, message) for column, code, message in checked]
+        return RowOutcome(raw.number, None, issues, raw=values, fields=data)
+
+    def _validate(self, raw: RawRow, *_: Any) -> RowOutcome:
+        verdict = self._verdict(raw)
+        return verdict if isinstance(verdict, RowOutcome) else self._settled([raw], [verdict])[0]
+
+    def _verdict(self, raw: RawRow) -> Verdict:
+        """pydantic's verdict on a row: its outcome when rejected, its record data and hash when valid."""
         if raw.values is None:
             code, message = raw.error or ("row_unreadable", "Baris tidak dapat dibaca")
             return RowOutcome(raw.number, None, [RowIssue(raw.number, None, code, message)], raw=raw.cells)
+        model, context = self.domain.model, self._context
         values = raw.values
         width = len(values)
-        data = {name: values[index] for name, index in positions if index < width}
+        data = {name: values[index] for name, index in self.columns.positions if index < width}
         try:
             parsed = model.model_validate(data, context=context)
         except ValidationError as error:
             issues = row_errors(raw.number, error, model, data, context)
             return RowOutcome(raw.number, None, issues, raw=values, fields=data)
         record_values = record_data(parsed)
-        key = self.domain.key_of(record_values)
-        self._remember_key(key, raw.number)
-        record = ValidRecord(raw.number, key, record_values, content_hash(record_values))
-        return RowOutcome(raw.number, record, [])
+        return record_values, content_hash(record_values)
 
-    def _remember_key(self, key: tuple[str, ...], row: int) -> None:
-        digest = hashlib.blake2b("\x1f".join(key).encode(), digest_size=8).digest()
-        self._key_digests.append(int.from_bytes(digest, "big"))
-        self._key_rows.append(row)
+    def _settled(self, batch: list[RawRow], verdicts: list[Verdict]) -> list[RowOutcome]:
+        """The rows' outcomes; the natural keys of the valid ones are remembered, in row order."""
+        paired = zip(batch, verdicts, strict=True)
+        accepted = [(raw.number, verdict) for raw, verdict in paired if isinstance(verdict, tuple)]
+        numbers = [number for number, _ in accepted]
+        datas = [data for _, (data, _) in accepted]
+        names = self.domain.natural_key
+        texts = (map(str, map(itemgetter(name), datas)) for name in names)
+        keys: list[tuple[str, ...]] = list(zip(*texts, strict=True))
+        self._remember_keys(numbers, keys)
+        records = map(ValidRecord, numbers, keys, datas, [digest for _, (_, digest) in accepted])
+        return [
+            verdict if isinstance(verdict, RowOutcome) else RowOutcome(raw.number, next(records), [])
+            for raw, verdict in zip(batch, verdicts, strict=True)
+        ]
 
     def superseded_rows(self) -> dict[int, int]:
         """Rows whose natural key appears again later in the file: {earlier row: the row that wins}."""
         digests, rows = self._key_digests, self._key_rows
-        # A stable sort keeps equal keys in row order, so the last of each group is the winner.
-        order = sorted(range(len(digests)), key=digests.__getitem__)
+        ordered = sorted(digests)
+        repeated = set(compress(ordered, map(operator.eq, ordered, islice(ordered, 1, None))))
+        del ordered
+        if not repeated:
+            return {}
+        groups: dict[int, list[int]] = {}
+        for position in compress(range(len(digests)), map(repeated.__contains__, digests)):
+            groups.setdefault(digests[position], []).append(rows[position])
         superseded: dict[int, int] = {}
-        for _, group in groupby(order, key=digests.__getitem__):
-            members = [rows[i] for i in group]
+        for members in groups.values():  # each in row order: the last one wins
             for earlier in members[:-1]:
                 superseded[earlier] = members[-1]
         return superseded
+
+
+def _batched(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
+    rows = iter(rows)
+    while True:
+        batch: list[RawRow] = []
+        try:
+            for raw in rows:
+                batch.append(raw)
+                if len(batch) == BATCH_ROWS:
+                    break
+        except BaseException:
+            # The reader gave up part-way: the rows read before still come out first, in order.
+            if batch:
+                yield batch
+            raise
+        if not batch:
+            return
+        yield batch
 
 
 def duplicate_warning(row: int, winner: int, domain: Domain) -> RowIssue:
