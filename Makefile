@@ -68,3 +68,10 @@ synth: $(STAMP) layers $(NPM_STAMP)
 
 infra-test: $(STAMP) layers $(NPM_STAMP)
 	$(BIN)/pytest tests/infra -q
+
+# --- performance (issue 8): not part of `make test`; numbers, not assertions ----------------------
+# The figures of the issue, each with its ratio, printed and written to bench-results/latest.json.
+# Inputs are generated once into bench-results/data/ (the 1,000,000-row XLSX takes minutes the first time).
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m bench
