@@ -39,18 +39,22 @@ def run(quick: bool = False) -> list[Figure]:
     wilayah.lookup("12.09")  # the Kemendagri table loads once per process, as on a warm Lambda
     runs = 1 if quick else 3
     bare_s = best_of(runs, lambda: _bare(path))
-    ours_s = best_of(runs, lambda: _ours(path, context))
     result = validate_file(path, get_domain("pencari_kerja"), name=path.name, context=context)
+    in_process_s = best_of(runs, lambda: _ours(path, context))
     peer_started = time.perf_counter()
     peer_valid, peer_rejected = naive.validate_csv(path, context.as_context())
     peer_s = time.perf_counter() - peer_started
-    # The command itself, in a fresh process: start-up (imports, the region table) included.
+    # The command itself, each run a fresh process; its start-up (interpreter, imports, the region
+    # table) is measured on a one-row file and taken off, so the rate is that of the rows.
     command = [CLI, "validate", str(path), "--domain", "pencari_kerja", "--json"]
-    cli = run_child(command)
     tiny = sample_file("pencari_kerja", 1, invalid_ratio=0.0)
-    startup = run_child([CLI, "validate", str(tiny), "--domain", "pencari_kerja", "--json"])
-    bare_rate, ours_rate, peer_rate = ROWS / bare_s, ROWS / ours_s, ROWS / peer_s
-    cli_net_rate = ROWS / max(cli.wall_s - startup.wall_s, 1e-9)
+    startup_s = best_of(
+        runs, lambda: run_child([CLI, "validate", str(tiny), "--domain", "pencari_kerja"]).wall_s
+    )
+    cli_s = best_of(runs, lambda: run_child(command).wall_s)
+    bare_rate, peer_rate = ROWS / bare_s, ROWS / peer_s
+    ours_rate = ROWS / max(cli_s - startup_s, 1e-9)
+    in_process_rate = ROWS / in_process_s
     counts = {"valid": result.valid, "rejected": result.rejected, "peer_valid": peer_valid}
     counts["peer_rejected"] = peer_rejected
     return [
@@ -64,7 +68,7 @@ def run(quick: bool = False) -> list[Figure]:
         ),
         Figure(
             SECTION,
-            "validate vs parse limit",
+            "`sikas-sync validate` vs parse limit",
             ours_rate,
             "rows/s",
             reference=bare_rate,
@@ -72,12 +76,12 @@ def run(quick: bool = False) -> list[Figure]:
             ratio=ours_rate / bare_rate,
             target=">= 0.1",
             met=ours_rate / bare_rate >= 0.1,
-            note=f"validate_file, best of {runs}",
-            details=counts,
+            note=f"best of {runs}: {cli_s:.2f} s, less {startup_s:.2f} s of start-up (a 1-row file)",
+            details={**counts, "wall_s": cli_s, "startup_s": startup_s},
         ),
         Figure(
             SECTION,
-            "validate vs naive peer",
+            "`sikas-sync validate` vs naive peer",
             ours_rate,
             "rows/s",
             reference=peer_rate,
@@ -88,13 +92,12 @@ def run(quick: bool = False) -> list[Figure]:
         ),
         Figure(
             SECTION,
-            "`sikas-sync validate` command, net of start-up",
-            cli_net_rate,
+            "validate_file in this process",
+            in_process_rate,
             "rows/s",
             reference=bare_rate,
             reference_name="bare csv.reader",
-            ratio=cli_net_rate / bare_rate,
-            note=f"wall {cli.wall_s:.2f} s, of which start-up {startup.wall_s:.2f} s (a 1-row file)",
-            details={"wall_s": cli.wall_s, "startup_s": startup.wall_s, "exit": cli.returncode},
+            ratio=in_process_rate / bare_rate,
+            note=f"best of {runs}, after the other runs of this process",
         ),
     ]

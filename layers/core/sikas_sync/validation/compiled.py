@@ -466,14 +466,23 @@ class CompiledRules:
         return list(zip(*texts, strict=True))
 
     def _clean_rows(self, columns: list[list[Any]], failed: set[int]) -> dict[int, dict[str, Any]]:
-        """{row position: values} of the rows whose fields and cross-field rules all pass."""
+        """{row position: values} of the rows whose fields and cross-field rules all pass.
+
+        Only a model that derives values needs each row's values afterwards; for the others one
+        mapping is filled again for every row (the rules read it while they run, and keep nothing).
+        """
         names, check_rules = self._names, self._model.check_rules
         clean: dict[int, dict[str, Any]] = {}
         rules = CrossFieldRules()  # used again until a row breaks a rule
+        shared: dict[str, Any] | None = None if self._derives else {}
         for position, row in enumerate(zip(*columns, strict=True)):
             if position in failed:
                 continue
-            values = dict(zip(names, row, strict=True))
+            if shared is None:
+                values = dict(zip(names, row, strict=True))
+            else:
+                values = shared
+                values.update(zip(names, row, strict=True))
             try:
                 check_rules(values, rules)
             except Exception:

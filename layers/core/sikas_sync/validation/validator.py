@@ -26,6 +26,8 @@ from .headers import ColumnMap, map_header
 _KEY_DIGEST = partial(hashlib.blake2b, digest_size=8)
 _DIGEST = methodcaller("digest")
 _BIG_ENDIAN = partial(int.from_bytes, byteorder="big")
+KEY_PARTS = 64  # the remembered keys, split by the top 6 bits of their 64-bit digests
+_PART_SHIFT = 64 - 6
 BATCH_ROWS = 256  # rows validated together, a column at a time (see compiled.py), unless the reader batches
 
 
@@ -111,9 +113,10 @@ class RowValidator:
         self._table = table
         self._context = context.as_context()
         # Natural keys are remembered as 8-byte digests in flat arrays: a 1,000,000-row export costs
-        # 12 MB here instead of a dict of tuples.
-        self._key_digests = array("Q")
-        self._key_rows = array("I")
+        # 12 MB here instead of a dict of tuples. The arrays are split by the digest's top bits, so
+        # finding repeats sorts one part at a time and never holds all digests as Python ints.
+        self._key_digests = [array("Q") for _ in range(KEY_PARTS)]
+        self._key_rows = [array("I") for _ in range(KEY_PARTS)]
 
     def outcomes(self) -> Iterator[RowOutcome]:
         return chain.from_iterable(self.outcome_batches())
@@ -173,8 +176,11 @@ class RowValidator:
 
     def _remember_keys(self, numbers: list[int], keys: list[tuple[str, ...]]) -> None:
         digests = map(_KEY_DIGEST, map(str.encode, map("\x1f".join, keys)))
-        self._key_digests.extend(map(_BIG_ENDIAN, map(_DIGEST, digests)))
-        self._key_rows.extend(numbers)
+        parts, part_rows = self._key_digests, self._key_rows
+        for digest, number in zip(map(_BIG_ENDIAN, map(_DIGEST, digests)), numbers, strict=True):
+            part = digest >> _PART_SHIFT
+            parts[part].append(digest)
+            part_rows[part].append(number)
 
     def _batch_outcomes(self, batch: list[RawRow], compiled: CompiledRules) -> list[RowOutcome]:
         width = compiled.width
@@ -241,19 +247,19 @@ class RowValidator:
 
     def superseded_rows(self) -> dict[int, int]:
         """Rows whose natural key appears again later in the file: {earlier row: the row that wins}."""
-        digests, rows = self._key_digests, self._key_rows
-        ordered = sorted(digests)
-        repeated = set(compress(ordered, map(operator.eq, ordered, islice(ordered, 1, None))))
-        del ordered
-        if not repeated:
-            return {}
-        groups: dict[int, list[int]] = {}
-        for position in compress(range(len(digests)), map(repeated.__contains__, digests)):
-            groups.setdefault(digests[position], []).append(rows[position])
         superseded: dict[int, int] = {}
-        for members in groups.values():  # each in row order: the last one wins
-            for earlier in members[:-1]:
-                superseded[earlier] = members[-1]
+        for digests, rows in zip(self._key_digests, self._key_rows, strict=True):
+            ordered = sorted(digests)
+            repeated = set(compress(ordered, map(operator.eq, ordered, islice(ordered, 1, None))))
+            del ordered
+            if not repeated:
+                continue
+            groups: dict[int, list[int]] = {}
+            for position in compress(range(len(digests)), map(repeated.__contains__, digests)):
+                groups.setdefault(digests[position], []).append(rows[position])
+            for members in groups.values():  # each in row order: the last one wins
+                for earlier in members[:-1]:
+                    superseded[earlier] = members[-1]
         return superseded
 
 
