@@ -128,7 +128,7 @@ def _open_xlsx(
 ) -> Table:
     inspect_package(package, limits)
     package.seek(0)
-    reader = XlsxReader(package, limits.max_columns)
+    reader = XlsxReader(package, limits.max_columns, strings_memory_bytes=limits.xlsx_strings_memory_bytes)
     stack.callback(reader.close)
     details.update(sheet=reader.sheet_name, sheet_count=reader.sheet_count)
     return Table(

@@ -19,6 +19,9 @@ class ReadLimits:
     max_columns: int = 500
     max_xlsx_uncompressed_bytes: int = 2 * 1024 * 1024 * 1024
     max_xlsx_compression_ratio: int = 200  # zip-bomb guard per member
+    # Shared strings past this estimate of memory go to a temporary file (the workbook's first,
+    # repeated strings stay in memory), so a large workbook's distinct texts do not fill the heap.
+    xlsx_strings_memory_bytes: int = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
