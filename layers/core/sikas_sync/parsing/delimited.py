@@ -175,6 +175,16 @@ def _fitted(number: int, cells: list[Cell], width: int) -> RawRow | None:
     return fit(number, cells, width)
 
 
+def _parsed_alone(texts: Iterable[str], count: int, delimiter: str) -> list[list[str]] | None:
+    """The cells of `count` lines by one csv reader, or None unless each line made one row on its
+    own (a line it found open would have taken the next one with it; the last one ends the input)."""
+    try:
+        parsed = list(csv.reader(texts, **_DIALECT, delimiter=delimiter))
+    except csv.Error:
+        return None
+    return parsed if len(parsed) == count else None
+
+
 def _strip_terminator(record: bytes) -> bytes:
     if record.endswith(b"\r\n"):
         return record[:-2]
@@ -318,22 +328,28 @@ class DelimitedReader:
         texts = self._decoder.decode_all(records)
         if texts is None:
             return None
-        # One physical line ends with at most one terminator, which is what _strip_terminator drops.
-        texts = list(map(str.rstrip, texts, repeat("\r\n")))
         delimiter = self.delimiter
-        cells: list[list[str]] = list(map(str.split, texts, repeat(delimiter)))
-        quoted = list(map(str.__contains__, texts, repeat('"')))
-        if any(quoted):
-            try:
-                parsed = list(csv.reader(compress(texts, quoted), **_DIALECT, delimiter=delimiter))
-            except csv.Error:
+        quoted = sum(map(str.__contains__, texts, repeat('"')))
+        cells: list[list[str]]
+        if quoted * 4 < len(texts):
+            # Few quoted lines: split the others on the delimiter, parse only those with the csv module.
+            # One physical line ends with at most one terminator, which is what _strip_terminator drops.
+            texts = list(map(str.rstrip, texts, repeat("\r\n")))
+            cells = list(map(str.split, texts, repeat(delimiter)))
+            if quoted:
+                is_quoted = list(map(str.__contains__, texts, repeat('"')))
+                parsed = _parsed_alone(compress(texts, is_quoted), quoted, delimiter)
+                if parsed is None:
+                    return None
+                found = iter(parsed)
+                cells = [next(found) if q else split for split, q in zip(cells, is_quoted, strict=True)]
+        else:
+            # Mostly quoted (addresses with commas): one csv pass over every line, as a bare reader
+            # would; without quotes it splits exactly as str.split does, and drops the terminator.
+            parsed = _parsed_alone(texts, len(texts), delimiter)
+            if parsed is None:
                 return None
-            # Each line parsed as one record exactly when the reader made one row per line: a line
-            # it found open would have taken the next one with it (the last one ends the input).
-            if len(parsed) != sum(quoted):
-                return None
-            found = iter(parsed)
-            cells = [next(found) if q else split for split, q in zip(cells, quoted, strict=True)]
+            cells = parsed
         numbers = range(number + 1, number + 1 + len(cells))
         if set(map(len, cells)) == {width} and all(map(str.strip, map(itemgetter(0), cells))):
             return list(map(RawRow, numbers, cells))  # type: ignore[arg-type]

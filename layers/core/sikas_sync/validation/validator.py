@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress, islice
-from operator import itemgetter, methodcaller
-from typing import Any
+from operator import attrgetter, itemgetter, methodcaller
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -26,6 +26,7 @@ from .headers import ColumnMap, map_header
 _KEY_DIGEST = partial(hashlib.blake2b, digest_size=8)
 _DIGEST = methodcaller("digest")
 _BIG_ENDIAN = partial(int.from_bytes, byteorder="big")
+_NUMBER = attrgetter("number")
 KEY_PARTS = 64  # the remembered keys, split by the top 6 bits of their 64-bit digests
 _PART_SHIFT = 64 - 6
 BATCH_ROWS = 256  # rows validated together, a column at a time (see compiled.py), unless the reader batches
@@ -151,7 +152,31 @@ class RowValidator:
         width = compiled.width
         readable = [raw.values for raw in batch if raw.values is not None and len(raw.values) >= width]
         names = self.domain.natural_key
-        checked = iter(compiled.check_batch_keys(readable, names))
+        checked = compiled.check_batch_keys(readable, names)
+        if len(readable) < len(batch):
+            return self._tally_rows(batch, iter(checked), compiled)
+        # Every row readable (the usual batch): the passed rows' numbers and keys at once, in row order.
+        passed = [key is not None for key in checked]
+        numbers = list(compress(map(_NUMBER, batch), passed))
+        keys = cast(list[tuple[str, ...]], list(compress(checked, passed)))
+        rejected: list[RowOutcome] = []
+        if len(numbers) < len(batch):
+            for raw in compress(batch, map(operator.not_, passed)):
+                verdict = self._checked_row(raw, cast(list[Cell], raw.values), compiled)
+                if isinstance(verdict, RowOutcome):
+                    rejected.append(verdict)
+                else:  # pydantic accepted what the batch could not vouch for (rare): superseded_rows sorts
+                    numbers.append(raw.number)
+                    keys.append(tuple(str(verdict[0][name]) for name in names))
+        self._remember_keys(numbers, keys)
+        return len(numbers), rejected
+
+    def _tally_rows(
+        self, batch: list[RawRow], checked: Iterator[tuple[str, ...] | None], compiled: CompiledRules
+    ) -> tuple[int, list[RowOutcome]]:
+        """`_tally` for a batch with unreadable rows, one row at a time."""
+        width = compiled.width
+        names = self.domain.natural_key
         numbers: list[int] = []
         keys: list[tuple[str, ...]] = []
         rejected: list[RowOutcome] = []
@@ -257,7 +282,8 @@ class RowValidator:
             groups: dict[int, list[int]] = {}
             for position in compress(range(len(digests)), map(repeated.__contains__, digests)):
                 groups.setdefault(digests[position], []).append(rows[position])
-            for members in groups.values():  # each in row order: the last one wins
+            for members in groups.values():  # the last row wins
+                members.sort()  # a batch may list a row pydantic rescued after the others
                 for earlier in members[:-1]:
                     superseded[earlier] = members[-1]
         return superseded
