@@ -201,7 +201,7 @@ def _unreadable(what: str) -> Iterator[None]:
         yield
     except FileRejected:
         raise
-    except (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeError):
+    except (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, UnicodeError):
         raise messages.xlsx_invalid(f"{what} tidak dapat dibaca") from None
 
 
