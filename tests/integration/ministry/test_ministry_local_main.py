@@ -65,3 +65,11 @@ def test_bad_flags_are_a_usage_error() -> None:
     )
     assert result.returncode == 2
     assert "between 0 and 1" in result.stderr
+
+
+def test_the_rate_limit_flags_reach_the_faults() -> None:
+    from sikas_sync.ministry.local.__main__ import parser
+
+    args = parser().parse_args(["--rate-limit", "2.5", "--rate-limit-burst", "1"])
+    assert (args.rate_limit, args.rate_limit_burst) == (2.5, 1)
+    assert parser().parse_args([]).rate_limit_burst is None

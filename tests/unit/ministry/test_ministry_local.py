@@ -311,6 +311,21 @@ def test_rate_limit_lets_a_burst_through_then_refills() -> None:
     assert [call("GET", "/v1/records/lowongan").status for _ in range(3)] == [200, 200, 429]
 
 
+def test_a_one_request_bucket_refuses_a_request_a_moment_early_and_never_counts_tokens() -> None:
+    clock = FakeClock()
+    local = ministry(faults=Faults(rate_limit_per_s=4, rate_limit_burst=1), clock=clock)
+    call = Caller(local)
+    assert call("GET", "/v1/records/lowongan").status == 200
+    clock.advance(0.249)
+    assert call("GET", "/v1/records/lowongan").status == 429
+    clock.advance(0.001)
+    assert call("GET", "/v1/records/lowongan").status == 200
+    clock.advance(0.25)
+    assert [token_of(local).status for _ in range(3)] == [200] * 3  # the token endpoint is not limited
+    assert local.handle("GET", "/v1/health", {}, b"").status == 200
+    assert call("GET", "/v1/records/lowongan").status == 200
+
+
 def test_the_same_seed_gives_the_same_faults() -> None:
     def statuses(seed: int) -> list[int]:
         local = ministry(faults=Faults(failure_rate=0.5, throttle_rate=0.2), seed=seed)

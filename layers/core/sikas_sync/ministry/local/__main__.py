@@ -47,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
         "--rate-limit", type=float, default=None, help="API requests per second (default unlimited)"
     )
     p.add_argument(
+        "--rate-limit-burst", type=int, default=None, help="requests the rate limit lets through at once"
+    )
+    p.add_argument(
         "--fail-after-accept-rate", type=_fraction, default=0.0, help="POSTs stored, then answered 503"
     )
     p.add_argument("--quiet", action="store_true", help="do not print one line per request on stderr")
@@ -69,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         max_batch_records=args.max_batch_records,
         max_body_bytes=args.max_body_bytes,
         rate_limit_per_s=args.rate_limit,
+        rate_limit_burst=args.rate_limit_burst,
         fail_after_accept_rate=args.fail_after_accept_rate,
     )
     ministry = LocalMinistry(

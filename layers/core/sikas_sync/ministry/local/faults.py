@@ -36,5 +36,6 @@ class Faults:
     refuse_when: RefusalRule | None = None  # checked before refuse_rate
     max_batch_records: int = contract.MAX_BATCH_RECORDS  # more records in one POST → 413
     max_body_bytes: int = contract.MAX_BATCH_BYTES  # a larger request body → 413
-    rate_limit_per_s: float | None = None  # API requests beyond it → 429 (bucket of max(1, rate))
+    rate_limit_per_s: float | None = None  # API requests beyond it → 429 (a token bucket)
+    rate_limit_burst: int | None = None  # the bucket's size; None: max(1, rate)
     fail_after_accept_rate: float = 0.0  # POSTs stored and then answered 503

@@ -350,7 +350,7 @@ class LocalMinistry:
     def _injected_fault(self) -> Reply | None:
         """The rate limit, then random throttling and failures, in place of the real handling."""
         faults = self.faults
-        wait = self._take_rate_token(faults.rate_limit_per_s)
+        wait = self._take_rate_token(faults.rate_limit_per_s, faults.rate_limit_burst)
         if wait is not None:
             return _error(429, "RATE_LIMITED", "too many requests", Retry_After=str(max(1, math.ceil(wait))))
         if faults.throttle_rate > 0 and self._random.random() < faults.throttle_rate:
@@ -370,12 +370,12 @@ class LocalMinistry:
             )
         return _error(status, "SERVER_ERROR", "internal error")
 
-    def _take_rate_token(self, rate: float | None) -> float | None:
+    def _take_rate_token(self, rate: float | None, burst: int | None) -> float | None:
         """None when the request may pass; else the seconds until it could."""
         if not rate:
             self._bucket = None
             return None
-        capacity = max(1.0, rate)
+        capacity = float(burst) if burst else max(1.0, rate)
         now = self._clock()
         tokens, at = self._bucket if self._bucket is not None else (capacity, now)
         tokens = min(capacity, tokens + (now - at) * rate)
