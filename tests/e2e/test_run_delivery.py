@@ -100,3 +100,29 @@ def test_records_the_ministry_refuses_end_refused_with_the_exit_still_terminal(
     assert delivery["rejected_by_ministry"] > 0
     assert delivery["delivered"] + delivery["rejected_by_ministry"] == summary["files"][0]["valid"]
     assert all_terminal(summary)
+
+
+def test_the_push_function_at_exactly_the_ministrys_rate_limit_is_never_refused(
+    exports: dict[str, SampleResult],
+) -> None:
+    # MINISTRY_RATE_LIMIT_PER_S set to the ministry's own limit, a bucket of one request: an early
+    # arrival would be answered 429. At 2/s the few POSTs take about two seconds.
+    rate = 2.0
+    domains = ("pencari_kerja", "lowongan")
+    faults = Faults(rate_limit_per_s=rate, rate_limit_burst=1)
+    with EmbeddedStack(log=io.StringIO(), ministry_faults=faults) as stack:
+        assert stack.push_mapping is not None
+        assert stack.local_ministry is not None
+        stack.push_mapping.environment["MINISTRY_RATE_LIMIT_PER_S"] = str(rate)
+        for domain in domains:
+            stack.upload(exports[domain].path, f"{domain}/{exports[domain].path.name}")
+            assert stack.run_ingest(60)
+        assert stack.run_delivery(60)
+        posts = [
+            seen.status for seen in stack.local_ministry.stats.log if seen.route == "/v1/records/{domain}"
+        ]
+        states = stack.delivery_states()
+    valid = sum(exports[d].rows - len(exports[d].broken) for d in domains)
+    assert states == {"delivered": valid}
+    assert len(posts) >= 3
+    assert posts == [200] * len(posts)

@@ -7,6 +7,7 @@ nothing here sleeps for more than a fraction of a second.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -325,6 +326,20 @@ def test_the_client_rate_limit_keeps_under_the_ministrys() -> None:
             except TransientError as error:
                 statuses.append(error.status or 0)
         assert statuses.count(429) >= 4  # a burst of 10 passes, the rest is throttled
+
+
+def test_at_exactly_the_ministrys_limit_on_the_real_clock_no_request_is_refused() -> None:
+    # A one-request bucket on real sockets, threads and clock: any early arrival would be 429. At 2/s
+    # the allowance (25 ms) stays above the scheduling jitter of a busy 2-core machine.
+    with served(faults=Faults(rate_limit_per_s=2, rate_limit_burst=1)) as local:
+        client = client_for(local, rate_limit_per_s=2)
+        started = time.monotonic()
+        for n in range(4):
+            client.push("lowongan", [record(n)])
+        elapsed = time.monotonic() - started
+        assert post_statuses(local) == [200] * 4
+        assert client.stats.throttled == 0
+        assert 1.5 <= elapsed < 3
 
 
 def test_every_request_has_the_region_and_a_unique_request_id() -> None:

@@ -111,3 +111,30 @@ class ScriptedPool(InProcessPool):
         return urllib3.HTTPResponse(
             body=answer_body, headers=answer_headers, status=status, preload_content=True
         )
+
+
+class NetworkPool(InProcessPool):
+    """For record requests the fake clock moves on the way there (`outbound`, one delay per request in
+    turn, repeated) and back (`inbound`); `departures` and `arrivals` note the clock of each."""
+
+    def __init__(
+        self, local: LocalMinistry, clock: FakeClock, outbound: list[float], inbound: float = 0.0
+    ) -> None:
+        super().__init__(local)
+        self.clock = clock
+        self.outbound = itertools.cycle(outbound)
+        self.inbound = inbound
+        self.departures: list[float] = []
+        self.arrivals: list[float] = []
+
+    def urlopen(  # type: ignore[override]
+        self, method: str, url: str, redirect: bool = True, **kw: Any
+    ) -> urllib3.BaseHTTPResponse:
+        if "/v1/records" not in url:
+            return super().urlopen(method, url, redirect, **kw)
+        self.departures.append(self.clock.now)
+        self.clock.advance(next(self.outbound))
+        self.arrivals.append(self.clock.now)
+        response = super().urlopen(method, url, redirect, **kw)
+        self.clock.advance(self.inbound)
+        return response

@@ -4,6 +4,7 @@ ministry would never give (malformed bodies, odd statuses, network errors)."""
 from __future__ import annotations
 
 import email.utils
+import itertools
 import json
 import logging
 import time
@@ -18,6 +19,7 @@ from ministry_support import (
     SECRET,
     CredentialsLog,
     FakeClock,
+    NetworkPool,
     ScriptedPool,
     client_for,
     ministry,
@@ -481,6 +483,67 @@ def test_the_rate_limit_spaces_requests_with_the_injected_sleep() -> None:
     assert client.stats.rate_limit_wait_s == pytest.approx(2.2)
     assert local.stats.count(status=429) == 0
     assert len(local.records("lowongan")) == 12
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+def one_token_ministry(clock: FakeClock, rate: float, **faults: Any) -> LocalMinistry:
+    """A ministry whose bucket holds one request: any request arriving early is answered 429."""
+    return ministry(faults=Faults(rate_limit_per_s=rate, rate_limit_burst=1, **faults), clock=clock)
+
+
+def test_at_the_ministrys_own_limit_jitter_below_the_allowance_meets_no_429() -> None:
+    # Slow answers (0.1 s back) and a way there that varies by up to 45 ms: pacing from departures.
+    clock = FakeClock()
+    local = one_token_ministry(clock, 1)
+    network = NetworkPool(local, clock, outbound=[0.045, 0.0, 0.02, 0.045, 0.001], inbound=0.1)
+    client = client_for(local, pool=network, rate_limit_per_s=1, clock=clock, sleep=clock.sleep)
+    for n in range(10):
+        client.push("lowongan", [record(n)])
+    assert local.stats.count(status=429) == 0
+    assert len(local.records("lowongan")) == 10
+    assert gaps(network.departures) == pytest.approx([1.05] * 9)  # an interval and the allowance
+    assert min(gaps(network.arrivals)) >= 1.0
+    assert 10 / (network.arrivals[-1] - network.arrivals[0] + 1) >= 0.9  # of the limit
+
+
+def test_at_the_ministrys_own_limit_quick_answers_pace_from_the_answer() -> None:
+    # Answers within the allowance: the request was counted by then, so one interval after it.
+    clock = FakeClock()
+    local = one_token_ministry(clock, 4)
+    network = NetworkPool(local, clock, outbound=[0.004, 0.0, 0.002], inbound=0.002)
+    client = client_for(local, pool=network, rate_limit_per_s=4, clock=clock, sleep=clock.sleep)
+    for n in range(9):
+        client.push("lowongan", [record(n)])
+    assert local.stats.count(status=429) == 0
+    assert gaps(network.departures) == pytest.approx([0.256, 0.252, 0.254] * 2 + [0.256, 0.252])
+
+
+def test_jitter_beyond_the_allowance_is_what_the_margin_does_not_cover() -> None:
+    # The limit's one assumption, shown: a slow answer and 80 ms more on the way there than the next.
+    clock = FakeClock()
+    local = one_token_ministry(clock, 1)
+    network = NetworkPool(local, clock, outbound=[0.08, 0.0], inbound=0.1)
+    client = client_for(local, pool=network, rate_limit_per_s=1, clock=clock, sleep=clock.sleep)
+    client.push("lowongan", [record(1)])
+    with pytest.raises(TransientError) as raised:
+        client.push("lowongan", [record(2)])
+    assert raised.value.status == 429
+
+
+def test_token_requests_are_not_paced_and_the_post_after_one_meets_no_429() -> None:
+    clock = FakeClock()
+    local = one_token_ministry(clock, 4, token_ttl_s=3)
+    network = NetworkPool(local, clock, outbound=[0.01], inbound=0.05)
+    client = client_for(local, pool=network, rate_limit_per_s=4, clock=clock, sleep=clock.sleep)
+    for n in range(20):
+        client.push("lowongan", [record(n)])
+    assert client.stats.token_requests == 2  # the first token expired along the way
+    assert local.stats.count(status=429) == 0
+    assert gaps(network.departures) == pytest.approx([0.2625] * 19)  # token requests took no slot
+    assert client.stats.rate_limit_waits == 19
 
 
 def test_without_the_client_limit_the_ministry_throttles() -> None:

@@ -38,6 +38,8 @@ USER_AGENT = "sikas-sync"
 TOKEN_MARGIN_MAX_S = 30.0
 TOKEN_MARGIN_FRACTION = 0.1
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Network jitter allowed when answers are slow: 5 % of the interval (50 ms at 1/s), at most 5 % of the rate.
+RATE_LIMIT_JITTER_SHARE = 0.05
 
 _BATCH_HEAD = b'{"records":['
 _BATCH_TAIL = b"]}"
@@ -157,30 +159,50 @@ class _Answer:
 
 
 class _RateLimiter:
-    """Spaces requests at least 1/rate apart (a token bucket holding one token).
+    """Keeps the requests' arrivals at the ministry at least 1/rate apart, even for a one-token bucket.
 
-    Each caller reserves its slot under the lock, then sleeps outside it; the reservation does not
-    depend on the sleep advancing the clock, so a fake sleep in tests keeps the same schedule.
+    The ministry counts a request when it arrives, which is after it left and before its answer came
+    back. So the next request may leave one interval after the previous one's answer; while that
+    answer is outstanding (or when it came late), one interval after the previous departure plus an
+    allowance for the network's jitter (`RATE_LIMIT_JITTER_SHARE` of the interval).
+
+    Each caller reserves its departure under the lock, then sleeps outside it; the reservation does
+    not depend on the sleep advancing the clock, so a fake sleep in tests keeps the same schedule.
     """
 
     def __init__(self, rate_per_s: float, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
         if not rate_per_s > 0:
             raise ValueError("rate_limit_per_s must be positive")
         self._interval = 1.0 / rate_per_s
+        self._allowance = RATE_LIMIT_JITTER_SHARE * self._interval
         self._clock = clock
         self._sleep = sleep
         self._next: float | None = None
+        self._ticket = 0  # the latest reservation
+        self._departure = 0.0  # of the latest reservation
         self._lock = threading.Lock()
 
-    def wait(self) -> float:
+    def wait(self) -> tuple[int, float]:
+        """Sleep until this request may leave; its ticket (for `answered`) and the seconds slept."""
         with self._lock:
             now = self._clock()
             start = now if self._next is None else max(now, self._next)
-            self._next = start + self._interval
+            self._next = start + self._allowance + self._interval
+            self._ticket += 1
+            self._departure = start
+            ticket = self._ticket
         delay = start - now
         if delay > 0:
             self._sleep(delay)
-        return delay
+        return ticket, delay
+
+    def answered(self, ticket: int) -> None:
+        """The request of `ticket` got an answer: the ministry has counted it by now."""
+        with self._lock:
+            # Only the latest reservation decides the next departure; later ones are already booked.
+            if ticket == self._ticket and self._next is not None:
+                answered_at = max(self._clock(), self._departure)  # a fake sleep may leave the clock behind
+                self._next = min(self._next, answered_at + self._interval)
 
 
 def plan_batches(sizes: Sequence[int], max_records: int, max_bytes: int) -> list[tuple[int, int]]:
@@ -394,16 +416,20 @@ class MinistryClient:
     def _api(self, method: str, path: str, *, what: str, body: bytes | None = None) -> _Answer:
         """An authenticated request; on 401 a new token is fetched and the request sent once more."""
         for attempt in range(2):
+            # Not the token request: the contract gives /oauth/token no 429, the limit counts API calls.
             token = self._bearer()
-            if self._limiter is not None:
-                waited = self._limiter.wait()
-                if waited > 0:
-                    self.stats.rate_limit_waits += 1
-                    self.stats.rate_limit_wait_s += waited
             headers = {"Authorization": f"Bearer {token}"}
             if body is not None:
                 headers["Content-Type"] = "application/json"
-            answer = self._send(method, path, what=what, body=body, headers=headers)
+            if self._limiter is None:
+                answer = self._send(method, path, what=what, body=body, headers=headers)
+            else:
+                ticket, waited = self._limiter.wait()
+                if waited > 0:
+                    self.stats.rate_limit_waits += 1
+                    self.stats.rate_limit_wait_s += waited
+                answer = self._send(method, path, what=what, body=body, headers=headers)
+                self._limiter.answered(ticket)
             if answer.status != 401:
                 return answer
             if attempt == 0:
