@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from bench.common import Figure, sample_file
-from bench.ingest import patch_moto_send_message
 
 SECTION = "4 delivery"
 RATE_PER_S = float(os.environ.get("BENCH_RATE", "1.0"))  # the ministry's limit, requests per second
@@ -25,7 +24,6 @@ def run(quick: bool = False) -> list[Figure]:
 
     rows = 500 if quick else 2_000
     path = sample_file("pencari_kerja", rows, invalid_ratio=0.0)
-    patch_moto_send_message()
     faults = Faults(rate_limit_per_s=RATE_PER_S)
     with Path("/dev/null").open("w") as quiet, EmbeddedStack(log=quiet, ministry_faults=faults) as stack:
         assert stack.push_mapping is not None

@@ -3,7 +3,6 @@ same items to the same emulator; then the identical re-upload: its time and its 
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,29 +13,6 @@ import boto3
 from bench.common import Figure, sample_file
 
 SECTION = "3 ingest"
-
-
-def patch_moto_send_message() -> None:
-    """For the benchmark only: moto's SendMessage computes every queue attribute, counting all the
-    queued messages, to read one of them (ContentBasedDeduplication). That makes enqueueing n
-    messages O(n^2): 100,000 push messages would take hours, which says nothing about our code or
-    about SQS. Here SendMessage gets that one attribute alone; everything else is moto's."""
-    import moto.sqs.models as sqs_models
-    from moto.core.utils import camelcase_to_underscores
-
-    full = sqs_models.Queue.attributes
-    send_message = sqs_models.SQSBackend.send_message.__code__
-    name = "ContentBasedDeduplication"
-
-    def attributes(queue: Any) -> dict[str, Any]:
-        if sys._getframe(1).f_code is not send_message:
-            return full.fget(queue)  # type: ignore[attr-defined, no-any-return]
-        if name in queue.BASE_ATTRIBUTES or (queue.fifo_queue and name in queue.FIFO_ATTRIBUTES):
-            value = getattr(queue, camelcase_to_underscores(name))
-            return {name: str(value).lower() if isinstance(value, bool) else value}
-        return {}
-
-    sqs_models.Queue.attributes = property(attributes)  # type: ignore[method-assign, assignment]
 
 
 class ApiCounter:
@@ -78,7 +54,6 @@ def run(quick: bool = False) -> list[Figure]:
 
     rows = 10_000 if quick else 100_000
     path = sample_file("pencari_kerja", rows)
-    patch_moto_send_message()
     counter = ApiCounter()
     with Path("/dev/null").open("w") as quiet, EmbeddedStack(log=quiet) as stack:
         assert stack.resources is not None

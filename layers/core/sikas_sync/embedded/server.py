@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import moto.s3.notifications as moto_s3_notifications
@@ -43,6 +45,62 @@ def _s3_event_with_version(event_name: str, bucket: Any, key: Any, notification_
 
 
 moto_s3_notifications._get_s3_event = _s3_event_with_version
+
+
+# moto's SendMessage builds every queue attribute, counting all queued messages, to read one of them
+# (ContentBasedDeduplication): enqueueing n messages cost O(n²), hours for an export's push messages.
+# SendMessage now gets that one attribute alone; a moto that reads others there fails loudly.
+_DEDUPLICATION = "ContentBasedDeduplication"
+_moto_queue_attributes: property = moto_sqs.Queue.__dict__["attributes"]
+_moto_send_message = moto_sqs.SQSBackend.send_message
+_sending = threading.local()  # set while this thread runs moto's SendMessage
+
+
+class MotoPatchError(RuntimeError):
+    """moto no longer looks as the patches here expect: update them (or drop them) with moto."""
+
+
+class _AttributesForSendMessage(Mapping[str, Any]):
+    """A queue's attributes as SendMessage reads them: ContentBasedDeduplication alone, computed on
+    demand; reading any other one means moto changed, and fails instead of answering wrongly."""
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+
+    def __getitem__(self, name: str) -> Any:
+        if name != _DEDUPLICATION:
+            raise MotoPatchError(f"moto's SendMessage now reads the queue attribute {name!r}")
+        if not self._queue.fifo_queue:
+            raise KeyError(name)  # moto lists the FIFO attributes of FIFO queues only
+        value = getattr(self._queue, moto_utils.camelcase_to_underscores(name))
+        return str(value).lower() if isinstance(value, bool) else value
+
+    def __iter__(self) -> Iterator[str]:
+        raise MotoPatchError("moto's SendMessage now lists every queue attribute")
+
+    def __len__(self) -> int:
+        raise MotoPatchError("moto's SendMessage now counts the queue attributes")
+
+
+def _queue_attributes(queue: Any) -> Any:
+    if getattr(_sending, "active", False):
+        return _AttributesForSendMessage(queue)
+    return _moto_queue_attributes.fget(queue)  # type: ignore[misc]
+
+
+def _send_message(self: Any, *args: Any, **kwargs: Any) -> Any:
+    outer = getattr(_sending, "active", False)
+    _sending.active = True
+    try:
+        return _moto_send_message(self, *args, **kwargs)
+    finally:
+        _sending.active = outer
+
+
+if not isinstance(_moto_queue_attributes, property):
+    raise MotoPatchError("moto's Queue.attributes is no longer a property")
+moto_sqs.Queue.attributes = property(_queue_attributes)  # type: ignore[method-assign, assignment]
+moto_sqs.SQSBackend.send_message = _send_message  # type: ignore[method-assign]
 
 
 class AwsEmulator:
