@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from .privacy import is_personal_key, mask_nik_shaped
 from .telemetry import DIMENSION_DOMAIN, NAMESPACE, SERVICE
@@ -38,7 +40,70 @@ class MaskingFormatter(LambdaPowertoolsFormatter):
 
 logger = Logger(service=SERVICE, stream=_CurrentStdout(), logger_formatter=MaskingFormatter())  # type: ignore[arg-type]
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
-tracer = Tracer(service=SERVICE)
+
+
+class _NoSegment(BaseSegment):
+    """What the disabled X-Ray recorder hands out: a subsegment that records nothing."""
+
+    def close(self, end_time: int | None = None) -> None:
+        pass
+
+    def add_subsegment(self, subsegment: Any) -> None:
+        pass
+
+    def remove_subsegment(self, subsegment: Any) -> None:
+        pass
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        pass
+
+    def put_metadata(self, key: str, value: Any, namespace: str = "default") -> None:
+        pass
+
+    def add_exception(self, exception: BaseException, stack: Any, remote: bool = False) -> None:
+        pass
+
+
+class _NoTracing(BaseProvider):
+    """The Tracer's provider while tracing is off: Powertools' default provider is X-Ray's recorder,
+    whose import costs about 100 ms of a cold start (more off Lambda, where it builds X-Ray clients for
+    sampling) even when Powertools then disables it."""
+
+    @contextmanager
+    def in_subsegment(self, name: str | None = None, **kwargs: Any) -> Iterator[BaseSegment]:
+        yield _NoSegment()
+
+    @asynccontextmanager
+    async def in_subsegment_async(self, name: str | None = None, **kwargs: Any) -> AsyncIterator[BaseSegment]:
+        yield _NoSegment()
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        pass
+
+    def put_metadata(self, key: str, value: Any, namespace: str = "default") -> None:
+        pass
+
+    def patch(self, modules: Sequence[str]) -> None:
+        pass
+
+    def patch_all(self) -> None:
+        pass
+
+
+def _tracer() -> Tracer:
+    # Powertools' own rule (POWERTOOLS_TRACE_DISABLED, SAM or Chalice local, not on Lambda), as before.
+    if Tracer._is_tracer_disabled():
+        return Tracer(service=SERVICE, disabled=True, auto_patch=False, provider=_NoTracing())
+    import wrapt  # X-Ray's own patching library, loaded with its recorder anyway
+
+    traced = Tracer(service=SERVICE, auto_patch=False)
+    # Of patch_all's list only botocore is in the layer and used by us. It is patched when its session
+    # module loads (every client comes from a session), not here: that import is ~50 ms of a cold start.
+    wrapt.when_imported("botocore.session")(lambda _: traced.patch(["botocore"]))
+    return traced
+
+
+tracer = _tracer()
 
 
 def publish_domain_metrics(
