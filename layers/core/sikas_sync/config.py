@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .resources import DeliveryPlan
+if TYPE_CHECKING:  # an annotation only: a handler's import need not load the resource plan
+    from .resources import DeliveryPlan
 
 
 class FunctionSettings(BaseModel):

@@ -7,13 +7,14 @@ pipeline reads, on top of Powertools' SQS record model.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from pydantic import BaseModel, ConfigDict, Field, Json, field_validator
 
-from .domains import BY_SLUG, DOMAINS, Domain
+if TYPE_CHECKING:
+    from .domains import Domain
 
 
 class S3ObjectInfo(BaseModel):
@@ -78,6 +79,8 @@ class DomainsRequest(BaseModel):
     def _known(cls, domains: list[str] | None) -> list[str] | None:
         if domains is None:
             return None
+        from .domains import BY_SLUG  # every domain model: only when a request names domains
+
         unknown = sorted(set(domains) - set(BY_SLUG))
         if unknown:
             raise ValueError(f"unknown domains: {', '.join(unknown)}")
@@ -86,4 +89,6 @@ class DomainsRequest(BaseModel):
         return list(dict.fromkeys(domains))
 
     def selected(self) -> list[Domain]:
+        from .domains import BY_SLUG, DOMAINS
+
         return [BY_SLUG[slug] for slug in self.domains] if self.domains else list(DOMAINS)

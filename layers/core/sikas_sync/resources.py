@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .domains import DOMAINS
-
 DEFAULT_REGION_CODE = "12.09"  # Kabupaten Asahan; any kabupaten/kota deploys with its own code
 
 # Prefixes of the inbox bucket that are written by the pipeline itself, never by SIKAS.
@@ -138,6 +136,8 @@ def resource_plan(
     `outbox_schedule` (an EventBridge Scheduler expression in WIB) and `outbox_every_s` (the same
     period in seconds, for the embedded stack) make the outbox run configurable per deployment.
     """
+
+    from .domains import DOMAINS  # every domain model: handlers importing the prefixes need none
 
     def seconds(value: int) -> int:
         return max(1, round(value * time_scale))

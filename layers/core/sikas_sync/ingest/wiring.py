@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools.utilities import parameters
@@ -16,7 +16,9 @@ from ..adapters.secrets import hmac_key
 from ..adapters.sqs_push import SqsPushQueue
 from ..config import FunctionSettings
 from .ports import ObjectMissing, ObjectRef
-from .service import FileSummary, IngestDeps, IngestSettings, ingest_object
+
+if TYPE_CHECKING:
+    from .service import FileSummary
 
 MAX_LEASE_MARGIN_S = 60  # a lease outlives the function timeout, so a live invocation keeps its file
 
@@ -50,6 +52,9 @@ def _secrets(endpoint: str | None) -> parameters.SecretsProvider:
 def ingest_file(
     bucket: str, key: str, version_id: str | None, settings: FunctionSettings, timeout_s: int
 ) -> FileSummary:
+    # Validation, parsing and every domain model: the other functions use this module's clients only.
+    from .service import IngestDeps, IngestSettings, ingest_object
+
     objects = S3ObjectStore(client("s3"))
     if version_id is None:
         # Events without a version id (emulators, unversioned buckets): pin the version read now.
