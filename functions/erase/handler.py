@@ -9,25 +9,35 @@ same request again finishes it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sikas_sync.config import load_settings
+from sikas_sync.config import FunctionSettings, load_settings
 from sikas_sync.observability import logger, metrics, tracer
-from sikas_sync.operations.erase import request_from_event
-from sikas_sync.operations.erase_wiring import run_erasure
+
+if TYPE_CHECKING:
+    from sikas_sync.operations.erase import ErasureRequest, ErasureResult
 
 
 class ErasureIncomplete(RuntimeError):
     pass
 
 
+def run_erasure(settings: FunctionSettings, request: ErasureRequest) -> ErasureResult:
+    # The use case, the domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.operations import erase_wiring
+
+    return erase_wiring.run_erasure(settings, request)
+
+
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from sikas_sync.operations.erase import request_from_event
+
     result = run_erasure(load_settings(), request_from_event(event))
     metrics.add_metric(name="RecordsErased", unit=MetricUnit.Count, value=result.erased_here)
     summary = result.as_json()

@@ -7,7 +7,7 @@ batch failures so only the failed message is retried.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -15,13 +15,23 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sikas_sync import telemetry as t
-from sikas_sync.config import load_settings
+from sikas_sync.config import FunctionSettings, load_settings
 from sikas_sync.events import InboxSqsRecord, S3TestEvent
-from sikas_sync.ingest.service import FileSummary
-from sikas_sync.ingest.wiring import ingest_file
 from sikas_sync.observability import logger, metrics, tracer
 
+if TYPE_CHECKING:
+    from sikas_sync.ingest.service import FileSummary
+
 processor = BatchProcessor(event_type=EventType.SQS, model=InboxSqsRecord)
+
+
+def ingest_file(
+    bucket: str, key: str, version_id: str | None, settings: FunctionSettings, timeout_s: int
+) -> FileSummary:
+    # Validation, parsing, the domain models and AWS clients load on the first file, not with the module.
+    from sikas_sync.ingest import wiring
+
+    return wiring.ingest_file(bucket, key, version_id, settings, timeout_s)
 
 
 def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None:

@@ -8,21 +8,31 @@ core, emit counts. The summary holds object keys and counts only: no natural key
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sikas_sync.config import load_settings
+from sikas_sync.config import FunctionSettings, load_settings
 from sikas_sync.observability import logger, metrics, tracer
-from sikas_sync.outbox.service import OutboxRequest
-from sikas_sync.outbox.wiring import run_outbox
+
+if TYPE_CHECKING:
+    from sikas_sync.outbox.service import OutboxOutcome, OutboxRequest
+
+
+def run_outbox(settings: FunctionSettings, request: OutboxRequest) -> OutboxOutcome:
+    # The use case, its domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.outbox import wiring
+
+    return wiring.run_outbox(settings, request)
 
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any] | None, context: LambdaContext) -> dict[str, Any]:
+    from sikas_sync.outbox.service import OutboxRequest
+
     request = OutboxRequest.model_validate(event if isinstance(event, dict) else {})
     outcome = run_outbox(load_settings(), request)
     domains = outcome.domains.values()

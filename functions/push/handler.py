@@ -7,7 +7,7 @@ response.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -18,18 +18,28 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from sikas_sync import telemetry as t
-from sikas_sync.config import load_settings
-from sikas_sync.delivery.ports import DeliveryCounts, PushItem
-from sikas_sync.delivery.service import deliver
-from sikas_sync.delivery.wiring import delivery_deps
+from sikas_sync.config import FunctionSettings, load_settings
 from sikas_sync.events import PushRequest
 from sikas_sync.observability import logger, metrics, publish_domain_metrics, tracer
+
+if TYPE_CHECKING:
+    from sikas_sync.delivery.ports import DeliveryCounts, PushItem
+    from sikas_sync.delivery.service import DeliveryDeps
 
 # A batch that fails whole (the ministry is down) is an expected outcome, not an invocation error.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
+def delivery_deps(settings: FunctionSettings) -> DeliveryDeps:
+    # The ministry client and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.delivery import wiring
+
+    return wiring.delivery_deps(settings)
+
+
 def _items(event: dict[str, Any]) -> tuple[list[PushItem], set[str]]:
+    from sikas_sync.delivery.ports import PushItem  # with the ministry client: on the first invocation
+
     items, malformed = [], set()
     for raw in event.get("Records", []):
         record = SqsRecordModel.model_validate(raw)
@@ -105,6 +115,8 @@ def _log_results(domain: str, counts: DeliveryCounts) -> None:
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    from sikas_sync.delivery.service import deliver
+
     items, malformed = _items(event)
     counts = deliver(items, delivery_deps(load_settings()))
     failed = counts.failed_message_ids | malformed

@@ -7,15 +7,16 @@ counts. A domain that failed fails the invocation (after the others ran), so the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sikas_sync.config import load_settings
+from sikas_sync.config import FunctionSettings, load_settings
 from sikas_sync.observability import logger, metrics, tracer
-from sikas_sync.reconcile.service import ReconcileRequest
-from sikas_sync.reconcile.wiring import run_reconcile
+
+if TYPE_CHECKING:
+    from sikas_sync.reconcile.service import ReconcileOutcome, ReconcileRequest
 
 METRICS = {
     "only_at_ministry": "ReconcileOnlyAtMinistry",
@@ -27,10 +28,19 @@ METRICS = {
 }
 
 
+def run_reconcile(settings: FunctionSettings, request: ReconcileRequest) -> ReconcileOutcome:
+    # The use case, its domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.reconcile import wiring
+
+    return wiring.run_reconcile(settings, request)
+
+
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any] | None, context: LambdaContext) -> dict[str, Any]:
+    from sikas_sync.reconcile.service import ReconcileRequest
+
     request = ReconcileRequest.model_validate(event if isinstance(event, dict) else {})
     outcome = run_reconcile(load_settings(), request)
     totals = outcome.totals()

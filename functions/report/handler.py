@@ -8,21 +8,31 @@ template was tried; the copies in the bucket hold the ministry's errors.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sikas_sync.config import load_settings
+from sikas_sync.config import FunctionSettings, load_settings
 from sikas_sync.observability import logger, metrics, tracer
-from sikas_sync.smdata.service import ReportRequest
-from sikas_sync.smdata.wiring import run_smdata_reports
+
+if TYPE_CHECKING:
+    from sikas_sync.smdata.service import ReportOutcome, ReportRequest
+
+
+def run_smdata_reports(settings: FunctionSettings, request: ReportRequest) -> ReportOutcome:
+    # The use case, its templates and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.smdata import wiring
+
+    return wiring.run_smdata_reports(settings, request)
 
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any] | None, context: LambdaContext) -> dict[str, Any]:
+    from sikas_sync.smdata.service import ReportRequest
+
     request = ReportRequest.model_validate(event if isinstance(event, dict) else {})
     outcome = run_smdata_reports(load_settings(), request)
     accepted = sum(report.status == "accepted" for report in outcome.reports)

@@ -8,18 +8,29 @@ whatever else happens, so the alarms on them never wait for data.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sikas_sync import telemetry as t
-from sikas_sync.config import load_settings
-from sikas_sync.domains import DOMAINS
-from sikas_sync.ingest.ports import PushMessage
+from sikas_sync.config import FunctionSettings, load_settings
 from sikas_sync.observability import logger, metrics, publish_domain_metrics, tracer
-from sikas_sync.operations.pending import PendingReport
-from sikas_sync.operations.sweep_wiring import run_sweep
+
+if TYPE_CHECKING:
+    from sikas_sync.ingest.ports import PushMessage
+    from sikas_sync.operations.pending import PendingReport
+    from sikas_sync.operations.sweep import SweepResult
+
+
+def run_sweep(
+    settings: FunctionSettings, timeout_s: int, on_requeued: Callable[[list[PushMessage]], None]
+) -> SweepResult:
+    # The use case, the domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.operations import sweep_wiring
+
+    return sweep_wiring.run_sweep(settings, timeout_s, on_requeued=on_requeued)
 
 
 def _log_requeued(batch: list[PushMessage]) -> None:
@@ -31,6 +42,8 @@ def _log_requeued(batch: list[PushMessage]) -> None:
 
 
 def _domain_metrics(report: PendingReport) -> None:
+    from sikas_sync.domains import DOMAINS
+
     for domain in DOMAINS:  # every domain, zero included: a line on the dashboard drops to 0
         counts = report.by_domain.get(domain.slug, {})
         publish_domain_metrics(
@@ -47,6 +60,8 @@ def _domain_metrics(report: PendingReport) -> None:
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from sikas_sync.operations.pending import PendingReport
+
     result = run_sweep(
         load_settings(), max(1, context.get_remaining_time_in_millis() // 1000), on_requeued=_log_requeued
     )
