@@ -35,7 +35,12 @@ class Delivery(Construct):
             shared=shared,
             environment={
                 **shared.environment(self.queue.queue),
-                **delivery_environment(plan.delivery, ministry_url, plan.ministry_secret_name),
+                **delivery_environment(
+                    plan.delivery,
+                    ministry_url,
+                    plan.ministry_secret_name,
+                    concurrency=plan.delivery.function.max_concurrency or 1,
+                ),
             },
         )
         # Consuming the queue (incl. ChangeMessageVisibility for backoff) is granted by the mapping.

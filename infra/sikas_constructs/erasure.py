@@ -42,7 +42,12 @@ class Erasure(Construct):
             environment={
                 # The settings every function loads name the push queue; this one is granted nothing on it.
                 **shared.environment(push_queue),
-                **delivery_environment(plan.delivery, ministry_url, plan.ministry_secret_name),
+                **delivery_environment(
+                    plan.delivery,
+                    ministry_url,
+                    plan.ministry_secret_name,
+                    concurrency=ERASE_FUNCTION.reserved_concurrency or 1,
+                ),
             },
             invoked_by_operator=True,
         )

@@ -53,7 +53,12 @@ class ScheduledFunction(Construct):
             shared=shared,
             environment={
                 **shared.environment(push_queue),
-                **delivery_environment(shared.plan.delivery, ministry_url, shared.plan.ministry_secret_name),
+                **delivery_environment(
+                    shared.plan.delivery,
+                    ministry_url,
+                    shared.plan.ministry_secret_name,
+                    concurrency=plan.function.reserved_concurrency or 1,
+                ),
             },
             invoked_by_schedule=True,
         )

@@ -47,14 +47,15 @@ def test_push_function_and_its_delivery_settings(synthesized: Synthesized) -> No
     assert logical_id(env["DELIVERIES_TABLE"]) == "DeliveriesTable"
 
 
-def test_rate_limit_context_reaches_the_push_function() -> None:
-    env = delivery_environment(PLAN.delivery, "https://x.example.invalid", "name")
+def test_rate_limit_context_reaches_the_push_function_shared_among_concurrent_pushes() -> None:
+    env = delivery_environment(PLAN.delivery, "https://x.example.invalid", "name", concurrency=2)
     assert "MINISTRY_RATE_LIMIT_PER_S" not in env
     limited = dataclasses.replace(PLAN.delivery, ministry_rate_limit_per_s=2.5)
-    assert (
-        delivery_environment(limited, "https://x.example.invalid", "name")["MINISTRY_RATE_LIMIT_PER_S"]
-        == "2.5"
-    )
+    # Two invocations at once, each at half: together at most the ministry's 2.5 requests/s.
+    shared = delivery_environment(limited, "https://x.example.invalid", "name", concurrency=2)
+    assert shared["MINISTRY_RATE_LIMIT_PER_S"] == "1.25"
+    alone = delivery_environment(limited, "https://x.example.invalid", "name", concurrency=1)
+    assert alone["MINISTRY_RATE_LIMIT_PER_S"] == "2.5"
 
 
 def test_push_event_source(synthesized: Synthesized) -> None:

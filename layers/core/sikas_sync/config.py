@@ -49,9 +49,14 @@ def load_settings() -> FunctionSettings:
 
 
 def delivery_environment(
-    delivery: DeliveryPlan, ministry_url: str, ministry_secret_name: str
+    delivery: DeliveryPlan, ministry_url: str, ministry_secret_name: str, *, concurrency: int
 ) -> dict[str, str]:
-    """The variables of the delivery settings above, as both the CDK app and the embedded stack set them."""
+    """The variables of the delivery settings above, as both the CDK app and the embedded stack set them.
+
+    `concurrency` is how many invocations of the function getting them may run at once (push: its
+    event source's maximum concurrency on AWS; one in the embedded stack, whose dispatcher runs one at
+    a time): each paces itself at its share of the ministry's limit, so together they keep to it.
+    """
     env = {
         "MINISTRY_URL": ministry_url,
         "MINISTRY_SECRET_NAME": ministry_secret_name,
@@ -63,5 +68,5 @@ def delivery_environment(
         "SWEEP_STALE_AFTER_S": str(delivery.sweep_stale_after_s),
     }
     if delivery.ministry_rate_limit_per_s is not None:
-        env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s)
+        env["MINISTRY_RATE_LIMIT_PER_S"] = str(delivery.ministry_rate_limit_per_s / max(1, concurrency))
     return env

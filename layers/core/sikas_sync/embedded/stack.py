@@ -129,7 +129,10 @@ class EmbeddedStack:
         }
 
     def delivery_environment(self) -> dict[str, str]:
-        return delivery_environment(self.plan.delivery, self.ministry_url, self.plan.ministry_secret_name)
+        # The dispatcher runs one push invocation at a time: it may use the ministry's whole limit.
+        return delivery_environment(
+            self.plan.delivery, self.ministry_url, self.plan.ministry_secret_name, concurrency=1
+        )
 
     def _add_ingest_functions(self) -> None:
         assert self.resources is not None
