@@ -73,6 +73,7 @@ class ChildRun:
     max_rss_kib: int
     returncode: int
     stdout: str
+    cpu_s: float  # user + system time of the command: what it cost, whatever else the machine ran
 
 
 def run_child(command: list[str]) -> ChildRun:
@@ -83,14 +84,15 @@ def run_child(command: list[str]) -> ChildRun:
         "t = time.perf_counter()\n"
         "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)\n"
         "wall = time.perf_counter() - t\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(json.dumps([wall, rss, done.returncode, done.stdout]))\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "cpu = usage.ru_utime + usage.ru_stime\n"
+        "print(json.dumps([wall, usage.ru_maxrss, done.returncode, done.stdout, cpu]))\n"
     )
     import json
 
     out = subprocess.run([PYTHON, "-c", probe, *command], capture_output=True, text=True, check=True).stdout  # noqa: S603 - the project's own commands, no outside input
-    wall, rss, code, stdout = json.loads(out)
-    return ChildRun(wall, rss, code, stdout)
+    wall, rss, code, stdout, cpu = json.loads(out)
+    return ChildRun(wall, rss, code, stdout, cpu)
 
 
 def machine() -> dict[str, Any]:
