@@ -18,7 +18,9 @@ from sikas_sync.sample import Breakage, SampleSpec, write_sample
 
 # The ingest service validates against today's date in WIB; samples are generated for the same day.
 TODAY = dt.datetime.now(WIB).date()
-WHOLE_NIK = re.compile(rb"(?<!\d)\d{16}(?!\d)")
+# Not inside a longer run of hex digits: record ids are 32-hex HMACs, and about one in a hundred holds
+# 16 decimal digits in a row (a flaky match that is no NIK).
+WHOLE_NIK = re.compile(rb"(?<![0-9a-f])\d{16}(?![0-9a-f])")
 
 
 @dataclass
