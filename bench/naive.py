@@ -1,10 +1,11 @@
 """The naive peer: how a tutorial validates a pencari_kerja export with pydantic.
 
 `csv.DictReader` hands each row to a plain pydantic model whose `field_validator`s and
-`model_validator` hold the same rules as the project's model (shared/contracts/domains.md): NIK by
-python-stdnum, free text, the accepted date spellings, coded values, the region code, contacts,
-and the rules between columns. Nothing is cached or batched; each row is validated on its own.
-The alias tables and the Kemendagri table are data, so they are read from the project.
+`model_validator` hold the same rules as the project's model (domains.md v2): the NIK by its
+structure, placeholders for "none", free text, the accepted date spellings, coded values, the
+region code, contacts, and the rules between columns (the NIK agreement is a warning, so it rejects
+nothing). Nothing is cached or batched; each row is validated on its own. The vocabularies and the
+Kemendagri table are data, so they are read from the project.
 """
 
 from __future__ import annotations
@@ -15,26 +16,45 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator, model_validator
-from stdnum.id import nik as stdnum_nik
+from pydantic import BaseModel, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
 
-from sikas_sync.domains import values as project_values
+from sikas_sync.domains import vocabulary
 from sikas_sync.reference import wilayah
 
 TODAY = dt.date.today()
-MONTHS = project_values._MONTHS  # Indonesian and English month names and abbreviations
-SEX = project_values._SEX
-EDUCATION = project_values._PENDIDIKAN_ALIASES
+MONTHS = vocabulary.MONTHS  # Indonesian and English month names and abbreviations
+SEX = {"".join(k.split()).upper(): v for k, v in vocabulary.JENIS_KELAMIN.items()}
+EDUCATION = {"".join(k.split()).upper(): v for k, v in vocabulary.PENDIDIKAN.items()}
+PLACEHOLDERS = {"".join(p.split()).upper() for p in vocabulary.PLACEHOLDERS}
 STATUS = {"TERDAFTAR", "SUDAH_BEKERJA", "KEDALUWARSA", "DIHAPUS"}
 
 
 def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or (isinstance(value, str) and "".join(value.split()).upper() in PLACEHOLDERS | {""})
+
+
+def check_nik_structure(text: str) -> str:
+    if text[:2] not in vocabulary.NIK_PROVINCES or text[12:] == "0000":
+        raise ValueError("NIK tidak valid")
+    day = int(text[6:8])
+    day = day - 40 if 41 <= day <= 71 else day if 1 <= day <= 31 else 0
+    for century in (1900, 2000):
+        try:
+            dt.date(century + int(text[10:12]), int(text[8:10]), day)
+            return text
+        except ValueError:
+            continue
+    raise ValueError("NIK tidak valid")
 
 
 def parse_date(value: str) -> dt.date:
     text = value.strip()
-    for pattern in (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})"):
+    text = re.sub(r"\s+0{1,2}[:.]00([:.]00)?$", "", text)  # a date-time cell at midnight
+    for pattern in (
+        r"(\d{4})-(\d{1,2})-(\d{1,2})",
+        r"(\d{4})/(\d{1,2})/(\d{1,2})",
+        r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})",
+    ):
         match = re.fullmatch(pattern, text)
         if match:
             numbers = [int(part) for part in match.groups()]
@@ -72,6 +92,7 @@ class NaivePencariKerja(BaseModel):
     kbji_diminati: str | None = None
     tanggal_daftar: dt.date
     status: str = "TERDAFTAR"
+    _warnings: list[bool] = PrivateAttr(default_factory=list)
 
     @field_validator("nik", mode="before")
     @classmethod
@@ -81,7 +102,7 @@ class NaivePencariKerja(BaseModel):
         text = re.sub(r"[\s.\-\u00a0]", "", str(value))
         if not re.fullmatch(r"\d{16}", text):
             raise ValueError("NIK harus 16 digit")
-        return str(stdnum_nik.validate(text))
+        return check_nik_structure(text)
 
     @field_validator("nama", mode="before")
     @classmethod
@@ -110,7 +131,7 @@ class NaivePencariKerja(BaseModel):
     def check_sex(cls, value: Any) -> str:
         if blank(value):
             raise ValueError("wajib diisi")
-        key = re.sub(r"[\s_.\-/]+", "", str(value).strip().upper())
+        key = "".join(str(value).split()).upper()
         if key not in SEX:
             raise ValueError("jenis kelamin")
         return SEX[key]
@@ -120,7 +141,7 @@ class NaivePencariKerja(BaseModel):
     def check_education(cls, value: Any) -> str:
         if blank(value):
             raise ValueError("wajib diisi")
-        key = re.sub(r"[\s_.\-/]+", "", str(value).strip().upper())
+        key = "".join(str(value).split()).upper()
         if key not in EDUCATION:
             raise ValueError("pendidikan")
         return EDUCATION[key]
@@ -132,8 +153,8 @@ class NaivePencariKerja(BaseModel):
             raise ValueError("wajib diisi")
         dotted = wilayah.to_dotted(str(value))
         found = wilayah.lookup(dotted) if dotted else None
-        region = (info.context or {}).get("region_code", "12.09")
-        if found is None or found.tingkat != "desa_kelurahan" or not wilayah.is_within(found.kode, region):
+        # Outside the region is a warning (v2), not a rejection.
+        if found is None or found.tingkat != "desa_kelurahan":
             raise ValueError("kode wilayah")
         return found.kode
 
@@ -142,7 +163,7 @@ class NaivePencariKerja(BaseModel):
     def check_phone(cls, value: Any) -> str | None:
         if blank(value):
             return None
-        text = re.sub(r"[\s\-.()]", "", str(value))
+        text = re.sub(r"[\s\-.()]", "", re.sub(r"^(\+?62)\s*\(0\)", r"\1", str(value).strip()))
         match = re.fullmatch(r"(?:\+62|62|0)(8\d{8,13})", text)
         if not match:
             raise ValueError("nomor HP")
@@ -178,12 +199,13 @@ class NaivePencariKerja(BaseModel):
     @model_validator(mode="after")
     def check_rows(self) -> NaivePencariKerja:
         day = int(self.nik[6:8])
-        sex = "P" if day > 40 else "L"
         born = self.tanggal_lahir
-        if (day % 40, int(self.nik[8:10]), int(self.nik[10:12])) != (born.day, born.month, born.year % 100):
-            raise ValueError("tanggal lahir tidak sesuai NIK")
-        if sex != self.jenis_kelamin:
-            raise ValueError("jenis kelamin tidak sesuai NIK")
+        # The NIK agreement and the region only warn (v2); the warnings are worked out all the same.
+        self._warnings = [
+            (day % 40, int(self.nik[8:10]), int(self.nik[10:12])) != (born.day, born.month, born.year % 100),
+            ("P" if day > 40 else "L") != self.jenis_kelamin,
+            not wilayah.is_within(self.kode_wilayah, "12.09"),
+        ]
         registered = self.tanggal_daftar
         if registered < born:
             raise ValueError("tanggal daftar sebelum tanggal lahir")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sikas_sync.domains.nik import nik_birth_date, nik_sex
 from sikas_sync.domains.values import WIB
 from sikas_sync.sample import Breakage, SampleSpec, write_sample
 
@@ -50,6 +51,20 @@ class Export:
     def slice(self, start: int, stop: int) -> Export:
         """Data rows start..stop-1 (0-based, like a list slice) as a new export."""
         return Export(list(self.header), [list(r) for r in self.rows[start:stop]])
+
+    def without_warnings(self) -> Export:
+        """A pencari_kerja copy with nothing to warn about (domains.md v2): every desa in Asahan,
+        every birth date and sex as the NIK encodes them (the date read in the 1900s)."""
+        copy = self.copy()
+        for number in range(1, len(copy.rows) + 1):
+            nik = copy.cell(number, "nik")
+            born = nik_birth_date(nik)
+            if born is None:
+                continue  # a broken NIK stays broken
+            copy.set(number, "tanggal_lahir", born.isoformat())
+            copy.set(number, "jenis_kelamin", nik_sex(nik))
+            copy.set(number, "kode_wilayah", "12.09.19.1001")
+        return copy
 
     def copy(self) -> Export:
         return Export(list(self.header), [list(r) for r in self.rows], list(self.broken))

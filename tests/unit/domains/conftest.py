@@ -73,6 +73,28 @@ def errors() -> Callable[..., set[tuple[str | None, str]]]:
     return pairs
 
 
+def _warnings(
+    model: Any, raw: Mapping[str, Any], context: dict[str, Any] | None = None
+) -> set[tuple[str | None, str]]:
+    """{(column, code)} of the warnings of a row that must be valid (domains.md v2: stored, warned)."""
+    rules_context = CONTEXT if context is None else context
+    record = _validate(model, raw, rules_context)
+    found = model.row_warnings(dict(raw), record.__dict__, rules_context)
+    for warning in found:
+        assert warning["code"] and warning["message"]
+        assert not ENGLISH.search(warning["message"]), (
+            f"message not in Bahasa Indonesia: {warning['message']}"
+        )
+        assert not _WHOLE_NIK.search(warning["message"]), "a whole NIK must never appear in a report"
+    return {(warning["column"], warning["code"]) for warning in found}
+
+
+@pytest.fixture
+def warnings() -> Callable[..., set[tuple[str | None, str]]]:
+    """warnings(Model, raw, context=None) -> {(column, code)} of a valid row's warnings."""
+    return _warnings
+
+
 @pytest.fixture
 def info() -> SimpleNamespace:
     """A stand-in for pydantic's ValidationInfo carrying the rules context."""

@@ -7,7 +7,6 @@ import datetime as dt
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
-from stdnum.id import nik as stdnum_nik
 
 from sikas_sync.domains import values as v
 
@@ -147,7 +146,31 @@ _sixteen_digits = st.text(alphabet="0123456789", min_size=16, max_size=16)
 @example("1209015708900001")
 @example("3171012902001234")  # 29-02-2000
 @example("3171012902011234")  # 29-02-1901/2001: no such date
-@example("1209018108900001")  # day 81 % 40 = 1
+@example("1209018108900001")  # day 81 % 40 = 1, which the v1 rule let through
 @example("9971011708450001")
-def test_nik_agrees_with_stdnum_on_16_digit_strings(text: str) -> None:
-    assert _nik_accepts(text) == stdnum_nik.is_valid(text)
+@example("6571011708900001")  # Kalimantan Utara: python-stdnum's place list predates it
+@example("1209071708900001")  # Asahan's 12.09.07, moved to Batu Bara in 2007
+@example("1209011708900000")  # serial 0000
+def test_nik_agrees_with_the_structure_rule_of_domains_md_v2(text: str) -> None:
+    assert _nik_accepts(text) == _structurally_valid(text)
+
+
+_PROVINCES = {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, *range(31, 37), 51, 52, 53, *range(61, 66)}
+_PROVINCES |= {*range(71, 77), 81, 82, *range(91, 97)}
+
+
+def _structurally_valid(text: str) -> bool:
+    """domains.md v2, written out on its own: province, a real birth date, a serial that is not 0000."""
+    day, month, year = int(text[6:8]), int(text[8:10]), int(text[10:12])
+    if 41 <= day <= 71:
+        day -= 40
+    elif not 1 <= day <= 31:
+        return False
+    real = False
+    for century in (1900, 2000):
+        try:
+            dt.date(century + year, month, day)
+        except ValueError:
+            continue
+        real = True
+    return int(text[:2]) in _PROVINCES and real and text[12:] != "0000"

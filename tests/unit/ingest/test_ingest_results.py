@@ -62,7 +62,8 @@ def _assert_matches_summary(rows: list[dict[str, str]], summary: FileSummary) ->
                 "stored": summary.created + summary.updated,
                 "unchanged": summary.unchanged,
                 "rejected": summary.rejected,
-                "warning": summary.warnings,
+                # Valid rows neither stored nor unchanged: superseded by a later row with the same key.
+                "warning": summary.valid - summary.created - summary.updated - summary.unchanged,
             }
         )
         - Counter()
@@ -73,6 +74,11 @@ def _assert_matches_summary(rows: list[dict[str, str]], summary: FileSummary) ->
         assert found["status"] == "rejected"
         assert f"{error['column']}:{error['code']}" in found["codes"].split()
         assert error["message"] in found["messages"].split(" | ")
+    for warning in summary.row_warnings:  # a warned row lists its warnings, whatever its status
+        found = by_row[warning["row"]]
+        assert found["status"] in ("stored", "unchanged", "warning")
+        assert f"{warning['column']}:{warning['code']}" in found["codes"].split()
+        assert warning["message"] in found["messages"].split(" | ")
 
 
 def test_every_row_in_order_with_its_outcome(world: World, edited: Export) -> None:
@@ -159,3 +165,44 @@ def test_no_results_for_a_key_outside_the_domain_folders(world: World, export: E
     summary = world.put_and_ingest("lain/ekspor.csv", export.slice(0, 3).to_csv())
     assert summary.status == "rejected"
     assert world.objects.keys(BUCKET, OUTBOX_RESULTS_PREFIX) == []
+
+
+def _warned(export: Export) -> Export:
+    """Rows that are stored with a warning (domains.md v2), one of them also superseded later."""
+    copy = export.slice(0, 40).without_warnings()
+    copy.set(3, "kode_wilayah", "12.72.01.1001")  # a desa of Kota Tanjungbalai: outside the region
+    copy.set(
+        7, "tanggal_lahir", "1950-01-01" if copy.cell(7, "tanggal_lahir") != "1950-01-01" else "1951-02-02"
+    )
+    copy.set(9, "kode_wilayah", "12.71.01.1001")  # Medan, and the row is superseded by row 30
+    copy.rows[29] = list(copy.rows[8])
+    copy.set(30, "kode_wilayah", copy.cell(1, "kode_wilayah"))
+    return copy
+
+
+def test_warned_rows_are_stored_and_listed_with_their_warnings(world: World, export: Export) -> None:
+    summary = world.put_and_ingest(KEY, _warned(export).to_csv())
+
+    assert (summary.rows, summary.valid, summary.rejected) == (40, 40, 0)
+    assert (summary.created, summary.warnings) == (39, 4)  # row 9 lost to row 30
+    assert [(w["row"], w["column"], w["code"]) for w in summary.row_warnings] == [
+        (3, "kode_wilayah", "kode_wilayah_outside_region"),
+        (7, "tanggal_lahir", "nik_birth_date_mismatch"),
+        (9, "kode_wilayah", "kode_wilayah_outside_region"),
+        (9, "nik", "duplicate_key"),
+    ]
+    _, rows = _results(world)
+    _assert_matches_summary(rows, summary)
+    by_row = {int(r["row"]): r for r in rows}
+    assert (by_row[3]["status"], by_row[3]["codes"]) == ("stored", "kode_wilayah:kode_wilayah_outside_region")
+    assert (by_row[7]["status"], by_row[7]["codes"]) == ("stored", "tanggal_lahir:nik_birth_date_mismatch")
+    assert by_row[7]["delivery_status"] == "pending"  # queued for the ministry like any stored row
+    assert (by_row[9]["status"], by_row[9]["codes"]) == (
+        "warning",
+        "kode_wilayah:kode_wilayah_outside_region nik:duplicate_key",
+    )
+    assert by_row[30]["codes"] == ""
+    # Stored as normalised, the NIK's date disagreeing or not.
+    items = world.records.by_key("pencari_kerja")
+    assert items[(by_row[3]["nik"],)].data["kode_wilayah"] == "12.72.01.1001"
+    assert len(world.push.messages) == 39

@@ -56,7 +56,13 @@ def _plain(outcome: RowOutcome) -> Any:
         outcome.row,
         None
         if record is None
-        else (record.row, record.natural_key, list(record.data.items()), record.content_hash),
+        else (
+            record.row,
+            record.natural_key,
+            list(record.data.items()),
+            record.content_hash,
+            [(issue.as_dict(), issue.severity) for issue in record.warnings],
+        ),
         [issue.as_dict() for issue in outcome.errors],
         outcome.raw,
         None if outcome.fields is None else list(outcome.fields.items()),
@@ -82,8 +88,11 @@ def test_counting_without_records_reports_the_same(tmp_path: Path, slug: str) ->
     )
     counted = validate_file(path, get_domain(slug), name=path.name, context=CONTEXT)
     assert counted.as_json() == with_records.as_json()
-    assert counted.warning_list == with_records.warning_list
+    assert counted.duplicate_warnings == with_records.duplicate_warnings
+    assert counted.row_warnings == with_records.row_warnings
     assert len(seen) == counted.rows
+    own = [issue for outcome in seen if outcome.record for issue in outcome.record.warnings]
+    assert counted.warnings == len(own) + len(counted.duplicate_warnings)
 
 
 def test_every_domain_model_compiles() -> None:
@@ -205,3 +214,81 @@ def test_canonical_json_is_json_dumps(data: dict[str, Any]) -> None:
 def test_canonical_json_refuses_what_json_refuses() -> None:
     with pytest.raises(ValueError):
         canonical_json({"x": math.nan})
+
+
+# ------------------------------------------------------------------- office spellings (domains.md v2)
+
+_OFFICE_HEADER = ["NIK", "Nama Lengkap", "Tgl Lahir", "L/P", "Pendidikan Terakhir", "Kode Desa"]
+_OFFICE_HEADER += ["Jurusan", "No HP", "Email", "Tgl Daftar", "Status"]
+
+
+def _office_rows() -> list[list[Any]]:
+    """Rows as offices type them: placeholders, KK education, old month names, warned rows, number
+    cells for NIKs (XLSX), a row of placeholders and empty rows; repeated past one batch of rows."""
+    rows: list[list[Any]] = []
+    for n in range(600):
+        serial = f"{n + 1:04d}"
+        woman = n % 2 == 1
+        nik = f"1209{n % 7 + 1:02d}{17 + (40 if woman else 0)}0890{serial}"
+        row: list[Any] = [
+            nik,
+            f"Nama {n}",
+            "17 Agt 1990" if n % 5 else "17/08/1990 0:00",
+            ("Pr" if woman else "Lk")
+            if n % 11
+            else ("L" if woman else "P"),  # every 11th: sex unlike the NIK
+            ["SLTA/SEDERAJAT", "DIPLOMA I/II", "MTs", "Paket C", "SEDERAJAT"][n % 5],  # every 5th: no level
+            "12.09.19.1001" if n % 13 else "12.72.01.1001",  # every 13th: Tanjungbalai, warned
+            "-" if n % 3 else "Teknik",
+            "+62 (0) 812-3456-7890" if n % 4 else "tidak ada",
+            "N/A",
+            "03/01/2025",
+            "-",
+        ]
+        if n % 17 == 16:  # (not the first row: its serial 0001 would become 0000)
+            row[0] = int(nik[:15] + "0")  # a number cell: warned when it ends in 0 (XLSX only)
+        if n % 29 == 0:
+            row[2] = "01 Pebruari 1991"  # unlike the NIK: warned
+        rows.append(row)
+        if n % 101 == 0:
+            rows.append(["-"] * len(_OFFICE_HEADER))  # a row of placeholders: no data row
+            rows.append([None] * len(_OFFICE_HEADER))
+    return rows
+
+
+def _office_file(tmp_path: Path, fmt: str) -> Path:
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Data")
+        sheet.append(_OFFICE_HEADER)
+        for row in _office_rows():
+            sheet.append(row)
+        path = tmp_path / "office.xlsx"
+        workbook.save(path)
+        return path
+    path = tmp_path / "office.csv"
+    lines = [";".join(_OFFICE_HEADER)]
+    lines += [";".join("" if cell is None else str(cell) for cell in row) for row in _office_rows()]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_office_rows_give_the_same_records_warnings_and_errors_either_way(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _office_file(tmp_path, fmt)
+    fast = _outcomes(path, "pencari_kerja", compiled=True, monkeypatch=monkeypatch)
+    slow = _outcomes(path, "pencari_kerja", compiled=False, monkeypatch=monkeypatch)
+    assert fast == slow
+    result = validate_file(path, get_domain("pencari_kerja"), name=path.name, context=CONTEXT)
+    assert (result.rows, result.valid, result.rejected) == (600, 480, 120)  # no placeholder rows counted
+    assert {issue.code for issue in result.errors} == {"pendidikan_invalid"}
+    codes = [issue.code for issue in result.row_warnings]
+    assert {"nik_sex_mismatch", "kode_wilayah_outside_region", "nik_birth_date_mismatch"} <= set(codes)
+    assert ("nik_number_cell" in codes) == (fmt == "xlsx")  # CSV cells are text: every digit was kept
+    assert all(issue.severity == "warning" for issue in result.row_warnings)
+    assert len(result.row_warnings) == min(result.warnings, 100)
+    assert [issue.row for issue in result.row_warnings] == sorted(issue.row for issue in result.row_warnings)

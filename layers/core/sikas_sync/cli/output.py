@@ -23,8 +23,15 @@ def file_result_text(result: FileResult) -> str:
         lines.append(f"  row {issue.row:>7}  {issue.column or '-':<20} {issue.code:<28} {issue.message}")
     if len(result.errors) > MAX_ERRORS_SHOWN:
         lines.append(f"  … more errors: --json lists the first {result.max_errors}")
-    for issue in result.warning_list[:MAX_ERRORS_SHOWN]:
-        lines.append(f"  row {issue.row:>7}  warning {issue.code}: {issue.message}")
+    if result.row_warnings:
+        lines.append("  peringatan (baris tetap disimpan dan dikirim):")
+    for issue in result.row_warnings[:MAX_ERRORS_SHOWN]:
+        lines.append(f"  row {issue.row:>7}  {issue.column or '-':<20} {issue.code:<28} {issue.message}")
+    if result.warnings > min(len(result.row_warnings), MAX_ERRORS_SHOWN):
+        shown = min(len(result.row_warnings), MAX_ERRORS_SHOWN)
+        lines.append(
+            f"  … {result.warnings - shown} peringatan lagi: --json memuat {result.max_errors} yang pertama"
+        )
     return "\n".join(lines)
 
 
@@ -51,6 +58,13 @@ def run_summary_text(summary: dict[str, Any]) -> str:
             lines.append(
                 f"{'':<30}   … {entry['rejected'] - 3} more rejected rows (see --json or the report)"
             )
+        warned = entry.get("row_warnings") or []
+        for warning in warned[:3]:
+            where = f"baris {warning['row']}: {warning['column'] or '-'}"
+            lines.append(f"{'':<30}   peringatan {where} {warning['code']} — {warning['message']}")
+        more = entry.get("warnings", 0) - len(warned[:3])
+        if more > 0:
+            lines.append(f"{'':<30}   … {more} peringatan lagi (lihat --json atau laporan)")
     d = summary["delivery"]
     lines += [
         "",

@@ -56,6 +56,7 @@ def _rejected_entry(upload: Upload, reason: str) -> dict[str, Any]:
         "unchanged": 0,
         "warnings": 0,
         "errors": [],
+        "row_warnings": [],
     }
 
 
@@ -101,7 +102,8 @@ def run_pipeline(
             if summary is None:
                 files.append(_rejected_entry(upload, NOT_PROCESSED))
             else:
-                files.append({k: summary.get(k) for k in _FILE_KEYS})
+                # A ledger entry written before row warnings existed has none.
+                files.append({k: summary.get(k, [] if k == "row_warnings" else None) for k in _FILE_KEYS})
             progress.update(len(files))
         deliver_until_settled(stack, deadline)
         if stack_hook is not None:
@@ -186,6 +188,7 @@ _FILE_KEYS = (
     "unchanged",
     "warnings",
     "errors",
+    "row_warnings",
 )
 
 

@@ -17,16 +17,21 @@ class CrossFieldRules:
     """Collects every broken rule between columns of one row, then raises them as one error.
 
     pydantic stops a model validator at its first raise; gathering first lets a row report all of
-    its problems at once, each under its own column.
+    its problems at once, each under its own column. Warnings (a row that is stored, but that the
+    operator should look at) are collected beside them and never raised.
     """
 
-    __slots__ = ("issues",)
+    __slots__ = ("issues", "warnings")
 
     def __init__(self) -> None:
         self.issues: list[dict[str, str]] = []
+        self.warnings: list[dict[str, str]] = []
 
     def fail(self, column: str, code: str, message: str) -> None:
         self.issues.append({"column": column, "code": code, "message": message})
+
+    def warn(self, column: str, code: str, message: str) -> None:
+        self.warnings.append({"column": column, "code": code, "message": message})
 
     def raise_if_any(self) -> None:
         if self.issues:
@@ -81,6 +86,24 @@ class DomainRecord(BaseModel):
         cls.check_rules(values, rules)
         return rules.issues
 
+    @classmethod
+    def row_warnings(
+        cls, cells: Mapping[str, Any], values: Mapping[str, Any], context: dict[str, Any]
+    ) -> list[dict[str, str]]:
+        """The warnings of a valid row: each field's own (it sees the raw cell, e.g. a NIK that was a
+        number cell), in field order, then those of the rules between columns."""
+        info = _Context(context)
+        found: list[dict[str, str]] = []
+        for name, warn in field_warnings(cls):
+            value = values.get(name)
+            if value is not None and name in cells:
+                warned = warn(cells[name], value, info)
+                if warned is not None:
+                    found.append({"column": name, "code": warned[0], "message": warned[1]})
+        rules = CrossFieldRules()
+        cls.check_rules(values, rules)
+        return found + rules.warnings
+
     @model_validator(mode="after")
     def _cross_field_rules(self) -> DomainRecord:
         rules = CrossFieldRules()
@@ -88,6 +111,27 @@ class DomainRecord(BaseModel):
         rules.raise_if_any()
         self.fill_defaults()
         return self
+
+
+class _Context:
+    """What a field's warning reads of pydantic's ValidationInfo: the context."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
+
+
+@cache
+def field_warnings(model: type[DomainRecord]) -> tuple[tuple[str, Any], ...]:
+    """(field, warning) of each field whose rule warns (values.FieldRule.warn), in field order."""
+    found = []
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            warn = getattr(getattr(meta, "func", None), "warn", None)
+            if warn is not None:
+                found.append((name, warn))
+    return tuple(found)
 
 
 @cache

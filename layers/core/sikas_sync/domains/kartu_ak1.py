@@ -9,7 +9,8 @@ from typing import Annotated, Any, ClassVar
 from . import values as v
 from .base import CrossFieldRules, Domain, DomainRecord
 
-CARD_VALIDITY_YEARS = 2  # an AK/1 card is valid two years from issuance unless SIKAS says otherwise
+# Permenaker 39/2016: an AK/1 card is valid two years from issuance; SIKAS may record a shorter term.
+CARD_VALIDITY_YEARS = 2
 
 
 class KartuAk1(DomainRecord):
@@ -39,6 +40,18 @@ class KartuAk1(DomainRecord):
             rules.fail(
                 "tanggal_terbit", "date_before_other", "Tanggal terbit tidak boleh sebelum tanggal pengajuan"
             )
+        until = values.get("berlaku_sampai")
+        if issued is not None and until is not None:
+            if until <= issued:
+                rules.fail(
+                    "berlaku_sampai", "date_before_other", "Berlaku sampai harus sesudah tanggal terbit"
+                )
+            elif until > add_years(issued, CARD_VALIDITY_YEARS):
+                rules.fail(
+                    "berlaku_sampai",
+                    "ak1_validity_too_long",
+                    "Kartu AK/1 berlaku paling lama 2 tahun sejak tanggal terbit (Permenaker 39/2016)",
+                )
 
     def fill_defaults(self) -> None:
         if self.berlaku_sampai is None and self.tanggal_terbit is not None:

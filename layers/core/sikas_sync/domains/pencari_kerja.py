@@ -26,7 +26,8 @@ class PencariKerja(DomainRecord):
     jenis_kelamin: Annotated[str, v.required(v.jenis_kelamin)]
     pendidikan: Annotated[str, v.required(v.pendidikan)]
     jurusan: Annotated[str | None, v.optional(v.text())] = None
-    kode_wilayah: Annotated[str, v.required(v.kode_wilayah("desa_kelurahan", within_region=True))]
+    # A desa anywhere in Indonesia: job seekers may register away from their KTP's regency (v2).
+    kode_wilayah: Annotated[str, v.required(v.kode_wilayah("desa_kelurahan", warn_outside_region=True))]
     alamat: Annotated[str | None, v.optional(v.text())] = None
     no_hp: Annotated[str | None, v.optional(v.no_hp)] = None
     email: Annotated[str | None, v.optional(v.email)] = None

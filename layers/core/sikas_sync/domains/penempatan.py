@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, ClassVar
 
 from . import values as v
+from . import vocabulary
 from .base import Domain, DomainRecord
 
 
@@ -18,7 +19,10 @@ class Penempatan(DomainRecord):
     jabatan: Annotated[str, v.required(v.text())]
     kbji: Annotated[str | None, v.optional(v.kbji)] = None
     tanggal_diterima: Annotated[dt.date, v.required(v.past_date)]
-    jenis_penempatan: Annotated[str, v.required(v.enum("LOKAL", "ANTAR_DAERAH", "LUAR_NEGERI"))]
+    jenis_penempatan: Annotated[
+        str,
+        v.required(v.enum(*vocabulary.JENIS_PENEMPATAN_CODES, aliases=vocabulary.JENIS_PENEMPATAN)),
+    ]
     id_lowongan: Annotated[str | None, v.optional(v.text())] = None
 
 

@@ -2,33 +2,39 @@
 
 A normaliser raises `problem(code, message)` (a pydantic custom error) so that the domain models can
 use it as a `BeforeValidator` and row errors come out with a stable code and an Indonesian message.
-Messages never repeat the cell's value: it may be personal data.
+Messages never repeat the cell's value: it may be personal data. The spellings a rule accepts are
+data, in `vocabulary`; the NIK rule has its own module, `nik`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import and_, getitem, is_not, methodcaller, not_
+from operator import and_, is_not, methodcaller, not_
 from typing import Any
 
 from pydantic import BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
-from stdnum import numdb
 from stdnum.id import npwp as stdnum_npwp
 
 from ..reference import wilayah
+from . import vocabulary as vocab
+from .cells import UNDECIDED, problem
+from .cells import digits_cell as _digits_cell
+from .cells import integral as _integral
+from .cells import where as _where
+from .cells import where_shaped as _where_shaped
+from .nik import encoded_birth_date, nik, nik_birth_date, nik_column, nik_sex, nik_warning
+from .nik import structure_problem as nik_structure_problem
+
+__all__ = ["UNDECIDED", "encoded_birth_date", "nik", "nik_birth_date", "nik_sex", "problem"]
 
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")  # Indonesia has no DST; SIKAS dates are local dates
 DEFAULT_REGION_CODE = "12.09"  # Kabupaten Asahan
-
-
-def problem(code: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(code, message)
 
 
 def context_today(info: ValidationInfo | None) -> dt.date:
@@ -48,16 +54,70 @@ def context_region(info: ValidationInfo | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Blank handling: a required column with an empty cell is an error; an optional one becomes None.
+# Empty cells: blank, or a placeholder for "none" (vocabulary.PLACEHOLDERS). A required column with
+# an empty cell is an error; an optional one takes its default (None, or the domain's default).
+
+_PLACEHOLDER_FIRST = frozenset("".join(key[0] + key[0].upper() for key in vocab.PLACEHOLDER_KEYS))
+_PLACEHOLDER_MAX_TEXT = 4 * vocab.PLACEHOLDER_MAX_KEY  # room for the spaces offices put around them
+# Each placeholder as a whole line of a column's cells, cleaned and lower-cased, joined by newlines.
+_PLACEHOLDER_LINES = tuple(f"\n{key}\n" for key in sorted(vocab.PLACEHOLDER_KEYS))
 
 
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def is_placeholder(text: str) -> bool:
+    """A stripped, non-empty text that is one of the placeholders for "none"."""
+    return (
+        text[0] in _PLACEHOLDER_FIRST  # most texts stop here, cheaply
+        and len(text) <= _PLACEHOLDER_MAX_TEXT
+        and vocab.placeholder_key(text) in vocab.PLACEHOLDER_KEYS
+    )
+
+
+def is_empty(value: object) -> bool:
+    """An empty cell: nothing, whitespace, or a placeholder for "none" (domains.md v2)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or is_placeholder(text)
+    return False
+
+
+def filled_flags(cells: list[str]) -> list[bool]:
+    """`not is_empty(cell)` for each cell of a column of text cells."""
+    return [bool(text) and not is_placeholder(text) for text in map(str.strip, cells)]
+
+
+def has_placeholder(cleaned: list[str]) -> bool:
+    """Whether a column of cleaned cells (`" ".join(cell.split())`) holds a placeholder; one pass
+    over the column's text in C: no newline survives the cleaning, so each cell is one line."""
+    joined = "\n" + "\n".join(cleaned).lower() + "\n"
+    return any(map(joined.__contains__, _PLACEHOLDER_LINES))
+
+
+def refuses_placeholders(normalise: Callable[..., Any]) -> bool:
+    """True when the normaliser (or its column form) never takes a placeholder for a value, so a
+    caller may find empty cells by blanks alone: a placeholder then reaches the normaliser, is not
+    accepted, and the field rule reads it as empty. Free-text normalisers take "tidak ada" for
+    text; only `Text` leaves placeholders to the rule in its column form."""
+    return normalise in _REFUSES_PLACEHOLDERS or isinstance(normalise, RegionCode | Text)
+
+
+class Absent:
+    """A normaliser's answer for a value that means "none" although it is not blank (an all-zero
+    NPWP): the field then behaves exactly as for an empty cell."""
+
+    __slots__ = ()
+
+
+ABSENT = Absent()
+
+# A field's warning for a value it accepted: (code, message), or None. It sees the raw cell too.
+Warn = Callable[[object, Any, ValidationInfo | None], tuple[str, str] | None]
 
 
 @dataclass(frozen=True, slots=True)
 class FieldRule:
-    """The validator of one field: blank handling around a normaliser.
+    """The validator of one field: empty-cell handling around a normaliser, and its warning.
 
     A plain callable, so pydantic runs it as the `BeforeValidator`'s function, and the row validator's
     compiled path (`validation.compiled`) can read what it is made of and run it without pydantic.
@@ -67,118 +127,68 @@ class FieldRule:
     normalise: Callable[..., Any]
     required: bool
     default: Any = None
+    warn: Warn | None = None
 
     def __call__(self, value: object, info: ValidationInfo | None) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if self.required:
-                raise problem("value_required", "Wajib diisi")
-            return self.default
-        return self.normalise(value, info)
+        if is_empty(value):
+            return self.empty()
+        result = self.normalise(value, info)
+        return self.empty() if result is ABSENT else result
+
+    def empty(self) -> Any:
+        """The field's value for an empty cell, or its `value_required` error."""
+        if self.required:
+            raise problem("value_required", "Wajib diisi")
+        return self.default
+
+
+def warning_of(normalise: Callable[..., Any]) -> Warn | None:
+    """The warning a normaliser gives for some values it accepts (see `Warn`), if any."""
+    found = _WARNINGS.get(normalise)
+    return found if found is not None else getattr(normalise, "warn", None)
 
 
 def required(normalise: Callable[..., Any]) -> BeforeValidator:
-    return BeforeValidator(FieldRule(normalise, required=True))
+    return BeforeValidator(FieldRule(normalise, required=True, warn=warning_of(normalise)))
 
 
 def optional(normalise: Callable[..., Any], default: Any = None) -> BeforeValidator:
-    """An optional column: a blank cell takes `default` (the domain's default value, or None)."""
-    return BeforeValidator(FieldRule(normalise, required=False, default=default))
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers for cells that Excel typed as numbers.
-
-
-def _integral(value: object) -> int | None:
-    """An Excel number that holds a whole number, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
-def _digits_cell(value: object, width: int) -> str | None:
-    """Identifier cells stored as numbers lose leading zeros in Excel; pad them back."""
-    number = _integral(value)
-    if number is None or number < 0:
-        return None
-    return str(number).zfill(width)
+    """An optional column: an empty cell takes `default` (the domain's default value, or None)."""
+    return BeforeValidator(FieldRule(normalise, required=False, default=default, warn=warning_of(normalise)))
 
 
 _SEPARATORS = str.maketrans("", "", " .-\u00a0")
 
 
 # --------------------------------------------------------------------------------------------
-# Identifiers
-
-
-@lru_cache(maxsize=4096)
-def _nik_place_known(prefix: str) -> bool:
-    # python-stdnum's own registration-place table, cached per 4-digit prefix: the lookup is the
-    # slow part of stdnum.id.nik.validate and prefixes repeat across a whole export.
-    return bool(numdb.get("id/loc").info(prefix)[0][1])
-
-
-def nik_birth_date(nik: str) -> dt.date | None:
-    """The birth date encoded in a NIK (day + 40 for women), with the 2-digit year as in stdnum."""
-    return encoded_birth_date(nik[6:12])
-
-
-@lru_cache(maxsize=65536)
-def encoded_birth_date(ddmmyy: str) -> dt.date | None:
-    """`nik_birth_date` of a NIK's digits 7-12 (DDMMYY).
-
-    Cached: there are at most 36,500 birth dates, and each NIK is checked twice per row.
-    """
-    day = int(ddmmyy[0:2]) % 40
-    month = int(ddmmyy[2:4])
-    year = int(ddmmyy[4:6])
-    for century in (1900, 2000):
-        try:
-            return dt.date(century + year, month, day)
-        except ValueError:
-            continue
-    return None
-
-
-def nik_sex(nik: str) -> str:
-    return "P" if int(nik[6:8]) > 40 else "L"
-
-
-def nik(value: object, info: ValidationInfo | None = None) -> str:
-    """NIK: 16 digits, valid per stdnum.id.nik (same checks, the place lookup cached)."""
-    text: str | None
-    if isinstance(value, str):
-        stripped = value.strip()
-        # Digits only: nothing to remove, and translate is the slow part.
-        text = stripped if stripped.isdigit() else stripped.translate(_SEPARATORS)
-    else:
-        text = _digits_cell(value, 16)
-    if text is None or not text.isdigit():
-        raise problem("nik_invalid", "NIK harus berupa 16 digit angka")
-    if len(text) != 16:
-        raise problem("nik_invalid", "NIK harus 16 digit")
-    if encoded_birth_date(text[6:12]) is None:  # nik_birth_date(text)
-        raise problem("nik_invalid", "NIK tidak valid: bagian tanggal lahir tidak mungkin")
-    if not _nik_place_known(text[:4]):
-        raise problem("nik_invalid", "NIK tidak valid: kode wilayah pada NIK tidak dikenal")
-    return text
+# Identifiers (the NIK rule is in nik.py)
 
 
 def nib(value: object, info: ValidationInfo | None = None) -> str:
     text = _digits_cell(value, 13) if not isinstance(value, str) else value.strip().translate(_SEPARATORS)
     if text is None or not text.isdigit() or len(text) != 13:
         raise problem("nib_invalid", "NIB harus 13 digit angka")
+    if text == "0" * 13:
+        raise problem("nib_invalid", "NIB tidak boleh semua nol; isi NIB 13 digit dari OSS")
     return text
 
 
-def npwp(value: object, info: ValidationInfo | None = None) -> str:
+def npwp(value: object, info: ValidationInfo | None = None) -> str | Absent:
+    """NPWP: the old 15 digits, or 16 (PMK 112/2022: a person's NIK, or `0` + the old 15).
+
+    The all-zeros placeholder (`00.000.000.0-000.000`) means "none" (ABSENT).
+    """
     text = _digits_cell(value, 15) if not isinstance(value, str) else stdnum_npwp.compact(value)
     if text is None or not text.isdigit() or len(text) not in (15, 16):
         raise problem("npwp_invalid", "NPWP harus 15 atau 16 digit angka")
+    if text.count("0") == len(text):
+        return ABSENT
+    if len(text) == 16 and not text.startswith("0"):
+        # A person's NPWP is their NIK: valid by the NIK rule, not by stdnum's (older) place list.
+        wrong = nik_structure_problem(text)
+        if wrong is not None:
+            raise problem("npwp_invalid", "NPWP 16 digit berbentuk NIK: " + wrong)
+        return text
     if not stdnum_npwp.is_valid(text):
         raise problem("npwp_invalid", "NPWP tidak valid (digit pemeriksa salah)")
     return text if len(text) == 16 else "0" + text
@@ -214,21 +224,30 @@ def kbli_list(value: object, info: ValidationInfo | None = None) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Region codes
 
+_LEVEL_NAMES = {
+    "provinsi": "provinsi",
+    "kabupaten_kota": "kabupaten/kota",
+    "kecamatan": "kecamatan",
+    "desa_kelurahan": "desa/kelurahan",
+}
 
-def kode_wilayah(
-    *levels: wilayah.Level, within_region: bool = False
-) -> Callable[[object, ValidationInfo | None], str]:
-    """A Kemendagri code of one of `levels` (all levels when empty), optionally inside the region."""
-    allowed = set(levels) or set(wilayah.LEVELS)
-    level_names = {
-        "provinsi": "provinsi",
-        "kabupaten_kota": "kabupaten/kota",
-        "kecamatan": "kecamatan",
-        "desa_kelurahan": "desa/kelurahan",
-    }
-    allowed_text = " atau ".join(level_names[lv] for lv in wilayah.LEVELS if lv in allowed)
 
-    def normalise(value: object, info: ValidationInfo | None = None) -> str:
+class RegionCode:
+    """A Kemendagri code of one of `levels` (all levels when empty). Outside the configured region
+    it is an error (`within_region`), a warning (`warn_outside_region`), or nothing at all."""
+
+    __slots__ = ("_allowed", "_allowed_text", "warn", "within_region")
+
+    def __init__(self, levels: tuple[wilayah.Level, ...], *, within_region: bool, warn_outside_region: bool):
+        if within_region and warn_outside_region:
+            raise ValueError("a code outside the region is either an error or a warning")
+        self._allowed = set(levels) or set(wilayah.LEVELS)
+        self._allowed_text = " atau ".join(_LEVEL_NAMES[lv] for lv in wilayah.LEVELS if lv in self._allowed)
+        self.within_region = within_region
+        # Read by `warning_of`: only codes that may lie outside the region warn.
+        self.warn: Warn | None = outside_region_warning if warn_outside_region else None
+
+    def __call__(self, value: object, info: ValidationInfo | None = None) -> str:
         raw = _digits_cell(value, 0) if not isinstance(value, str) else value
         dotted = wilayah.to_dotted(raw) if raw else None
         if dotted is None:
@@ -238,37 +257,44 @@ def kode_wilayah(
         found = wilayah.lookup(dotted)
         if found is None:
             raise problem("kode_wilayah_unknown", "Kode wilayah tidak ada dalam daftar Kemendagri 2025")
-        if found.tingkat not in allowed:
-            raise problem("kode_wilayah_level", f"Kode wilayah harus tingkat {allowed_text}")
-        if within_region:
+        if found.tingkat not in self._allowed:
+            raise problem("kode_wilayah_level", f"Kode wilayah harus tingkat {self._allowed_text}")
+        if self.within_region:
             region = context_region(info)
             if not wilayah.is_within(dotted, region):
                 raise problem("kode_wilayah_outside_region", f"Kode wilayah harus berada di wilayah {region}")
         return dotted
 
-    return normalise
+
+def kode_wilayah(
+    *levels: wilayah.Level, within_region: bool = False, warn_outside_region: bool = False
+) -> RegionCode:
+    return RegionCode(levels, within_region=within_region, warn_outside_region=warn_outside_region)
+
+
+def outside_region_warning(
+    cell: object, value: str, info: ValidationInfo | None = None
+) -> tuple[str, str] | None:
+    region = context_region(info)
+    if value == region or value.startswith(region + "."):  # wilayah.is_within, inlined: once a row
+        return None
+    return (
+        "kode_wilayah_outside_region",
+        f"Kode wilayah di luar wilayah {region}; data tetap disimpan (pencari kerja boleh terdaftar "
+        "di luar kabupaten/kota KTP-nya). Periksa bila ini salah ketik",
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Dates
 
-_MONTHS = {
-    "januari": 1, "jan": 1,
-    "februari": 2, "feb": 2, "pebruari": 2, "peb": 2,
-    "maret": 3, "mar": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "jun": 6,
-    "juli": 7, "jul": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10,
-    "november": 11, "nov": 11, "nop": 11,
-    "desember": 12, "des": 12, "dec": 12,
-}  # fmt: skip
+_MONTHS = vocab.MONTHS
+# A date-time cell that Excel wrote to CSV: the date, then its time, which must be midnight.
+_MIDNIGHT = r"(?:[ T]0{1,2}[:.]00(?:[:.]00(?:\.0+)?)?)?"
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DMY = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")
-_NAMED = re.compile(r"(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+(\d{4})")
+_YMD = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})" + _MIDNIGHT)
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _MIDNIGHT)
+_NAMED = re.compile(r"(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+(\d{4})" + _MIDNIGHT)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 system from serial 61 (after its phantom 29 Feb 1900)
 _EXCEL_FIRST_SERIAL = 7306  # 1920-01-01: a smaller number in a date column is a year or a count, not a date
 _EXCEL_LAST_SERIAL = 2958465  # 9999-12-31
@@ -276,7 +302,7 @@ _EXCEL_LAST_SERIAL = 2958465  # 9999-12-31
 
 @lru_cache(maxsize=8192)
 def _parse_date_text(text: str) -> dt.date | None:
-    if m := _ISO.fullmatch(text):
+    if (m := _ISO.fullmatch(text)) or (m := _YMD.fullmatch(text)):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
     elif m := _DMY.fullmatch(text):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
@@ -296,8 +322,8 @@ def _parse_date_text(text: str) -> dt.date | None:
 def _text_date(text: str) -> dt.date | None:
     """`_parse_date_text`, with the fixed-width forms most exports use read directly, not cached.
 
-    YYYY-MM-DD and DD/MM/YYYY (or DD-MM-YYYY) in ASCII digits are exactly what the patterns match
-    with two-digit days and months; every other text goes through the patterns.
+    YYYY-MM-DD and DD/MM/YYYY (or DD-MM-YYYY, DD.MM.YYYY) in ASCII digits are exactly what the
+    patterns match with two-digit days and months; every other text goes through the patterns.
     """
     if len(text) == 10 and text.isascii():
         if text[4] == "-" == text[7] and text.count("-") == 2 and text.replace("-", "").isdigit():
@@ -314,7 +340,7 @@ def _text_date(text: str) -> dt.date | None:
     return _parse_date_text(text)
 
 
-_DMY_SEPARATORS = frozenset({"//", "/-", "-/", "--"})
+_DMY_SEPARATORS = frozenset(a + b for a in "/-." for b in "/-.")
 
 
 def date(value: object, info: ValidationInfo | None = None) -> dt.date:
@@ -388,6 +414,7 @@ def integer_between(
             raise problem("integer_out_of_range", f"Harus paling banyak {top}")
         return number
 
+    _REFUSES_PLACEHOLDERS.add(normalise)  # `integer` refuses them
     return normalise
 
 
@@ -411,8 +438,15 @@ def percent(value: object, info: ValidationInfo | None = None) -> float:
     return number
 
 
-_RUPIAH_PREFIX = re.compile(r"^rp\.?", re.IGNORECASE)
-_RUPIAH = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:,(\d{1,2}))?")
+_RUPIAH_PREFIX = re.compile(r"^(?:rp\.?|idr)", re.IGNORECASE)
+# Whole rupiah, written the Indonesian way (3.500.000,00), the English way (3,500,000.00) or plain
+# (3500000, a database's 3500000.00); cents must be zero. `,-` after the amount means "no cents".
+_RUPIAH = re.compile(
+    r"(?P<id>\d{1,3}(?:\.\d{3})+)(?:,(?P<id_sen>\d{1,2}))?"
+    r"|(?P<en>\d{1,3}(?:,\d{3})+)(?:\.(?P<en_sen>\d{2}))?"
+    r"|(?P<plain>\d+)(?:,(?P<plain_sen>\d{1,2})|\.(?P<db_sen>\d{2}))?"
+)
+_NO_CENTS = (",-", ".-")
 
 
 def rupiah(value: object, info: ValidationInfo | None = None) -> int:
@@ -424,58 +458,49 @@ def rupiah(value: object, info: ValidationInfo | None = None) -> int:
     if isinstance(value, float):
         raise problem("rupiah_invalid", "Nilai rupiah harus dalam rupiah penuh")
     text = _RUPIAH_PREFIX.sub("", str(value).strip()).replace(" ", "")
+    if text.endswith(_NO_CENTS):
+        text = text[:-2]
     match = _RUPIAH.fullmatch(text)
     if match is None:
-        raise problem("rupiah_invalid", "Nilai rupiah tidak valid; contoh: 3500000 atau Rp 3.500.000")
-    if match[2] and int(match[2]) != 0:
+        raise problem(
+            "rupiah_invalid", "Nilai rupiah tidak valid; contoh: 3500000, 3.500.000 atau Rp 3.500.000,-"
+        )
+    amount = match["id"] or match["en"] or match["plain"]
+    cents = match["id_sen"] or match["en_sen"] or match["plain_sen"] or match["db_sen"]
+    if cents and int(cents) != 0:
         raise problem("rupiah_invalid", "Nilai rupiah harus dalam rupiah penuh (tanpa sen)")
-    return int(match[1].replace(".", "").replace(",", ""))
+    return int(amount.replace(".", "").replace(",", ""))
 
 
 # --------------------------------------------------------------------------------------------
-# Coded values
+# Coded values: whole spellings from the vocabulary tables, never squeezed.
 
-_SEX = {
-    "L": "L", "LAKILAKI": "L", "PRIA": "L", "LAKI": "L",
-    "P": "P", "PEREMPUAN": "P", "WANITA": "P",
-}  # fmt: skip
-_SQUEEZE = re.compile(r"[\s_.\-/]+")
+_SEX = vocab.keyed(vocab.JENIS_KELAMIN)
+_PENDIDIKAN = vocab.keyed(vocab.PENDIDIKAN)
+PENDIDIKAN = vocab.PENDIDIKAN_CODES
 
 
-def _key(value: object) -> str:
-    return _SQUEEZE.sub("", str(value).strip().upper())
+def _spelling(value: object) -> str:
+    return vocab.spelling_key(str(value))
 
 
 def jenis_kelamin(value: object, info: ValidationInfo | None = None) -> str:
-    found = _SEX.get(_key(value))
+    found = _SEX.get(_spelling(value))
     if found is None:
-        raise problem("jenis_kelamin_invalid", "Jenis kelamin harus L atau P (Laki-laki/Perempuan)")
+        raise problem(
+            "jenis_kelamin_invalid",
+            "Jenis kelamin harus L atau P (Laki-laki/Lk/Pria atau Perempuan/Pr/Wanita)",
+        )
     return found
 
 
-PENDIDIKAN = ("TIDAK_SEKOLAH", "SD", "SMP", "SMA", "SMK", "D1", "D2", "D3", "D4", "S1", "S2", "S3")
-_PENDIDIKAN_ALIASES = {
-    **{_key(code): code for code in PENDIDIKAN},
-    "BELUMSEKOLAH": "TIDAK_SEKOLAH", "TIDAKBELUMSEKOLAH": "TIDAK_SEKOLAH", "TIDAKTAMATSD": "TIDAK_SEKOLAH",
-    "TAMATSD": "SD", "SEDERAJAT": "SD",
-    "SLTP": "SMP", "TAMATSMP": "SMP", "MTS": "SMP", "TAMATSLTP": "SMP",
-    "SLTA": "SMA", "TAMATSMA": "SMA", "MA": "SMA", "TAMATSLTA": "SMA", "SMU": "SMA",
-    "TAMATSMK": "SMK", "STM": "SMK", "SMEA": "SMK",
-    "DI": "D1", "DIPLOMAI": "D1", "DIPLOMA1": "D1",
-    "DII": "D2", "DIPLOMAII": "D2", "DIPLOMA2": "D2",
-    "DIII": "D3", "DIPLOMAIII": "D3", "DIPLOMA3": "D3",
-    "DIV": "D4", "DIPLOMAIV": "D4", "DIPLOMA4": "D4",
-    "SARJANA": "S1", "STRATA1": "S1",
-    "MAGISTER": "S2", "STRATA2": "S2",
-    "DOKTOR": "S3", "DOKTORAL": "S3", "STRATA3": "S3",
-}  # fmt: skip
-
-
 def pendidikan(value: object, info: ValidationInfo | None = None) -> str:
-    found = _PENDIDIKAN_ALIASES.get(_key(value))
+    found = _PENDIDIKAN.get(_spelling(value))
     if found is None:
         raise problem(
-            "pendidikan_invalid", "Pendidikan tidak dikenal; gunakan SD, SMP, SMA, SMK, D1-D4, S1-S3"
+            "pendidikan_invalid",
+            "Pendidikan tidak dikenal; gunakan TIDAK_SEKOLAH, SD, SMP, SMA, SMK, D1-D4, S1-S3 atau "
+            "kategori pendidikan Kartu Keluarga (mis. SLTA/SEDERAJAT)",
         )
     return found
 
@@ -483,17 +508,32 @@ def pendidikan(value: object, info: ValidationInfo | None = None) -> str:
 _ENUM_SEPARATORS = re.compile(r"[\s\-]+")
 
 
-def enum(*codes: str) -> Callable[[object, ValidationInfo | None], str]:
-    """Case-insensitive code, spaces and dashes read as `_`."""
-    allowed = set(codes)
+def _enum_key(value: object) -> str:
+    return _ENUM_SEPARATORS.sub("_", str(value).strip().upper())
+
+
+def enum(
+    *codes: str, aliases: Mapping[str, str] | None = None
+) -> Callable[[object, ValidationInfo | None], str]:
+    """Case-insensitive code, spaces and dashes read as `_`; `aliases` (other spellings, read the
+    same way) name a code too."""
+    allowed = {code: code for code in codes}
+    for spelling, code in (aliases or {}).items():
+        if code not in codes:
+            raise ValueError(f"alias {spelling!r} names {code!r}, which is not one of the codes")
+        allowed[_enum_key(spelling)] = code
     listed = ", ".join(codes)
+    if aliases:
+        listed += " (atau " + ", ".join(s for s in aliases if s.isupper()) + ")"
 
     def normalise(value: object, info: ValidationInfo | None = None) -> str:
-        text = _ENUM_SEPARATORS.sub("_", str(value).strip().upper())
-        if text not in allowed:
+        found = allowed.get(_enum_key(value))
+        if found is None:
             raise problem("enum_invalid", f"Nilai tidak dikenal; pilih salah satu: {listed}")
-        return text
+        return found
 
+    if not any(_enum_key(placeholder) in allowed for placeholder in vocab.PLACEHOLDERS):
+        _REFUSES_PLACEHOLDERS.add(normalise)
     return normalise
 
 
@@ -503,13 +543,15 @@ def enum(*codes: str) -> Callable[[object, ValidationInfo | None], str]:
 
 _PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
 _TELEPHONE_PUNCTUATION = re.compile(r"[\s\-.()+]")
+# `+62 (0) 812…`: the trunk 0 in brackets after the country code, as on business cards.
+_TRUNK_ZERO = re.compile(r"^(\+?62)\s*\(\s*0\s*\)")
 
 
 def no_hp(value: object, info: ValidationInfo | None = None) -> str:
     if type(value) is str:
         text = value.replace("-", "")
         if not text.isdigit():  # digits and dashes only: the dashes were all there was to remove
-            text = _PHONE_PUNCTUATION.sub("", value)
+            text = _PHONE_PUNCTUATION.sub("", _TRUNK_ZERO.sub(r"\1", value.strip()))
     elif (number := _integral(value)) is not None:
         # Excel drops the leading 0 of 08… when the cell is numeric; 628… keeps its country code.
         text = str(number) if str(number).startswith("62") else "0" + str(number)
@@ -524,6 +566,12 @@ def no_hp(value: object, info: ValidationInfo | None = None) -> str:
     else:
         rest = ""
     if not (rest.startswith("8") and rest.isdigit() and 10 <= len(rest) + 1 <= 15):
+        if text.startswith("8") and text.isdigit():
+            raise problem(
+                "no_hp_invalid",
+                "Nomor HP tanpa 0 di depan: Excel membuang angka 0 bila kolom berformat angka. Format "
+                "kolom sebagai Teks dan tulis 08…, 628… atau +628…",
+            )
         raise problem("no_hp_invalid", "Nomor HP harus nomor seluler Indonesia, mis. 0812-3456-7890")
     return "+62" + rest
 
@@ -587,9 +635,19 @@ class Text:
             raise problem("text_too_long", f"Teks paling banyak {max_length} karakter")
         return cleaned
 
-    def column(self, cells: list[str], info: ValidationInfo | None = None) -> list[str]:
-        """The column form (see `column_form`): the same steps, each over the whole column."""
+    def column(self, cells: list[str], info: ValidationInfo | None = None) -> list[Any]:
+        """The column form (see `column_form`): the same steps, each over the whole column; a
+        placeholder is left undecided, for the field rule to read as empty."""
         cleaned = list(map(" ".join, map(str.split, cells)))
+        found = self._column(cells, cleaned)
+        if has_placeholder(cleaned):
+            return [
+                UNDECIDED if text and is_placeholder(text) else value
+                for text, value in zip(cleaned, found, strict=True)
+            ]
+        return found
+
+    def _column(self, cells: list[str], cleaned: list[str]) -> list[Any]:
         if (
             all(map(str.isprintable, cells))  # else maybe a control character
             and not any(map(str.startswith, cleaned, repeat(_FORMULA_STARTS)))
@@ -607,7 +665,6 @@ class Text:
 # --------------------------------------------------------------------------------------------
 # Column forms: a normaliser over a whole column of filled text cells at once.
 
-UNDECIDED: Any = object()  # a cell a column form leaves to its normaliser
 ColumnForm = Callable[[list[str], ValidationInfo | None], list[Any] | None]
 
 
@@ -621,40 +678,6 @@ def column_form(normalise: Callable[..., Any]) -> ColumnForm | None:
     """
     form = _COLUMN_FORMS.get(normalise)
     return form if form is not None else getattr(normalise, "column", None)
-
-
-def _where(values: list[Any], passed: list[bool]) -> list[Any]:
-    """values where passed, UNDECIDED elsewhere."""
-    if all(passed):
-        return values
-    return [value if ok else UNDECIDED for value, ok in zip(values, passed, strict=True)]
-
-
-def _where_shaped(
-    values: list[Any], shaped: list[bool], checked: Callable[[list[Any]], list[Any]]
-) -> list[Any]:
-    """checked(values that have the shape) in their places, UNDECIDED for the others."""
-    if all(shaped):
-        return checked(values)
-    results = iter(checked(list(compress(values, shaped))))
-    return [next(results) if ok else UNDECIDED for ok in shaped]
-
-
-_NIK_SHAPE = re.compile(r"[0-9]{16}")  # digits only: no separator to remove, and 16 of them
-_BIRTH_DIGITS = slice(6, 12)
-_PLACE_DIGITS = slice(0, 4)
-
-
-def _nik_column(cells: list[str], info: ValidationInfo | None = None) -> list[str]:
-    def checked(texts: list[str]) -> list[str]:
-        births = list(map(encoded_birth_date, map(getitem, texts, repeat(_BIRTH_DIGITS))))
-        placed = list(map(_nik_place_known, map(getitem, texts, repeat(_PLACE_DIGITS))))
-        if None not in births and all(placed):
-            return texts
-        return _where(texts, list(map(and_, map(is_not, births, repeat(None)), placed)))
-
-    texts = list(map(str.strip, cells))
-    return _where_shaped(texts, list(map(bool, map(_NIK_SHAPE.fullmatch, texts))), checked)
 
 
 # What no_hp keeps of a mobile number once its dashes are gone: +62, 62 or 0, then the rest, which
@@ -704,9 +727,44 @@ def _email_column(cells: list[str], info: ValidationInfo | None = None) -> list[
 
 _EMAIL_LENGTH = 254
 _COLUMN_FORMS: dict[Callable[..., Any], ColumnForm] = {
-    nik: _nik_column,
+    nik: nik_column,
     no_hp: _no_hp_column,
     date: _date_column,
     past_date: _past_date_column,
     email: _email_column,
 }
+# Normalisers that never accept a placeholder (`refuses_placeholders`); tests/unit/domains check it.
+_REFUSES_PLACEHOLDERS: set[Callable[..., Any]] = {
+    nik, nib, npwp, kbji, kbli_list, date, past_date, integer, percent, rupiah,
+    jenis_kelamin, pendidikan, no_hp, telepon, email,
+}  # fmt: skip
+
+# Warnings of plain-function normalisers (normalisers that are objects carry their own `warn`).
+_WARNINGS: dict[Callable[..., Any], Warn] = {nik: nik_warning}
+
+# A warning's column test: True when no cell of the column can warn (the usual column, decided at
+# once); False leaves the column to the warning itself, cell by cell. Columns may hold other values
+# than the field's (markers of cells that failed).
+WarningFree = Callable[[Sequence[object], Sequence[Any], ValidationInfo | None], bool]
+
+
+def _no_number_cells(cells: Sequence[object], values: Sequence[Any], info: ValidationInfo | None) -> bool:
+    kinds = set(map(type, cells))
+    return int not in kinds and float not in kinds
+
+
+def _all_within_region(cells: Sequence[object], values: Sequence[Any], info: ValidationInfo | None) -> bool:
+    try:
+        return all(map(str.startswith, values, repeat(context_region(info) + ".")))
+    except TypeError:  # a cell that failed, or an empty one: decided cell by cell
+        return False
+
+
+_WARNING_FREE: dict[Warn, WarningFree] = {
+    nik_warning: _no_number_cells,
+    outside_region_warning: _all_within_region,
+}
+
+
+def warning_free(warn: Warn) -> WarningFree | None:
+    return _WARNING_FREE.get(warn)

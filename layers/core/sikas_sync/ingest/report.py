@@ -72,7 +72,9 @@ class ReportWriter:
     def render(self, summary: dict[str, Any]) -> IO[bytes]:
         """The report JSON: the summary's fields, then every issue (`issues`), as one document."""
         out: IO[bytes] = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - closed by close()/the caller
-        head = json.dumps({k: v for k, v in summary.items() if k != "errors"}, ensure_ascii=False)
+        # `issues` holds every error and warning; the summary's first hundred of each would repeat them.
+        listed = ("errors", "row_warnings")
+        head = json.dumps({k: v for k, v in summary.items() if k not in listed}, ensure_ascii=False)
         out.write(head[:-1].encode() + b', "issues": [')
         self._errors.seek(0)
         while chunk := self._errors.read(1024 * 1024):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..domains import BY_SLUG, Domain
-from ..errors import FileRejected
+from ..errors import FileRejected, RowIssue
 from ..outbox.results import DecidedRow, ResultsWriter, results_key
 from ..parsing.table import ReadLimits
 from ..resources import QUARANTINE_PREFIX, REPORTS_PREFIX
@@ -81,6 +81,7 @@ class FileSummary:
     unchanged: int = 0
     warnings: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    row_warnings: list[dict[str, Any]] = field(default_factory=list)
     version_id: str | None = None
     pushed: int = 0
 
@@ -99,6 +100,7 @@ class FileSummary:
             "unchanged": self.unchanged,
             "warnings": self.warnings,
             "errors": self.errors,
+            "row_warnings": self.row_warnings,
         }
 
     def ledger_json(self) -> dict[str, Any]:
@@ -180,7 +182,7 @@ def _reject(summary: FileSummary, problem: FileRejected) -> None:
     summary.status, summary.reason, summary.reason_code = "rejected", problem.message, problem.code
     summary.rows = summary.valid = summary.rejected = summary.warnings = 0
     summary.created = summary.updated = summary.unchanged = 0
-    summary.errors = []
+    summary.errors, summary.row_warnings = [], []
 
 
 def _ingest_rows(
@@ -205,8 +207,11 @@ def _ingest_rows(
                     results.add_rejected(outcome)
                 return
             rec = outcome.record
+            warned = [[issue.column, issue.code, issue.message] for issue in rec.warnings]
+            for issue in rec.warnings:
+                report.add_warning(issue)
             spool.write(
-                json.dumps([rec.row, rec.natural_key, rec.data, rec.content_hash], ensure_ascii=False)
+                json.dumps([rec.row, rec.natural_key, rec.data, rec.content_hash, warned], ensure_ascii=False)
             )
             spool.write("\n")
 
@@ -235,12 +240,12 @@ def _ingest_rows(
             quarantine.discard()
             _reject(summary, FileRejected(result.reason_code or "file_rejected", result.reason or ""))
             return
-        for warning in result.warning_list:
+        for warning in result.duplicate_warnings:
             report.add_warning(warning)
-        superseded = {issue.row for issue in result.warning_list if issue.code == "duplicate_key"}
+        superseded = {issue.row for issue in result.duplicate_warnings}
         spool.seek(0)
         if results is not None:
-            results.start_decisions(result.warning_list)
+            results.start_decisions(result.duplicate_warnings)
         rows = _spooled(spool, superseded, results.superseded if results is not None else None)
         _write_records(rows, ref, domain, deps, summary, resumed=resumed, results=results)
 
@@ -249,20 +254,26 @@ def _copy_counts(result: FileResult, summary: FileSummary) -> None:
     summary.rows, summary.valid, summary.rejected = result.rows, result.valid, result.rejected
     summary.warnings = result.warnings
     summary.errors = [issue.as_dict() for issue in result.errors]
+    summary.row_warnings = [issue.as_dict() for issue in result.row_warnings]
+
+
+# A valid row as pass 2 reads it back: row, natural key, record data, content hash, its warnings.
+SpooledRow = tuple[int, tuple[str, ...], dict[str, Any], str, tuple[RowIssue, ...]]
 
 
 def _spooled(
     spool: IO[str],
     superseded: set[int],
-    on_superseded: Callable[[int, tuple[str, ...]], None] | None = None,
-) -> Iterator[tuple[int, tuple[str, ...], dict[str, Any], str]]:
+    on_superseded: Callable[[int, tuple[str, ...], tuple[RowIssue, ...]], None] | None = None,
+) -> Iterator[SpooledRow]:
     for line in spool:
-        row, natural_key, data, content_hash = json.loads(line)
+        row, natural_key, data, content_hash, warned = json.loads(line)
+        warnings = tuple(RowIssue(row, column, code, message, "warning") for column, code, message in warned)
         if row in superseded:
             if on_superseded is not None:
-                on_superseded(row, tuple(natural_key))
+                on_superseded(row, tuple(natural_key), warnings)
             continue  # a later row of the same file has the same key and wins
-        yield row, tuple(natural_key), data, content_hash
+        yield row, tuple(natural_key), data, content_hash, warnings
 
 
 def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -277,7 +288,7 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _write_records(
-    rows: Iterator[tuple[int, tuple[str, ...], dict[str, Any], str]],
+    rows: Iterator[SpooledRow],
     ref: ObjectRef,
     domain: Domain,
     deps: IngestDeps,
@@ -288,8 +299,9 @@ def _write_records(
 ) -> None:
     for batch in _batches(rows, WRITE_BATCH):
         pending = {
-            record_id(deps.hmac_key, domain.slug, key): (row, key, data, h) for row, key, data, h in batch
+            record_id(deps.hmac_key, domain.slug, key): (row, key, data, h) for row, key, data, h, _ in batch
         }
+        warnings = {row: warned for row, _, _, _, warned in batch}
         stored = deps.records.get_many(domain.slug, list(pending))
         writes, pushes = _decide(pending, stored, domain.slug, ref.file_id, summary, resumed=resumed)
         if writes:
@@ -302,7 +314,9 @@ def _write_records(
             # A row is stored exactly when its record is queued (written now, or by a dead attempt).
             queued = {push.record_id: push.version for push in pushes}
             results.decided(
-                DecidedRow(row, key, rid, queued.get(rid) or stored[rid].version, rid in queued)
+                DecidedRow(
+                    row, key, rid, queued.get(rid) or stored[rid].version, rid in queued, warnings[row]
+                )
                 for rid, (row, key, _, _) in pending.items()
             )
 

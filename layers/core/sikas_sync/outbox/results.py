@@ -9,7 +9,9 @@ The ingest use case writes the file when it has processed the upload (`ResultsWr
 - `status`: `stored` (a new version was written), `unchanged` (same content as stored: nothing to
   send), `rejected` (with every error), `warning` (superseded by a later row with the same key);
 - `codes` (`column:code`, as in the quarantine's `_kesalahan`, `*:code` for no one column) and
-  `messages` (Bahasa Indonesia, ` | ` between them);
+  `messages` (Bahasa Indonesia, ` | ` between them): a rejected row's errors, or the warnings of a
+  row that was accepted (stored or unchanged all the same, e.g. `tanggal_lahir:nik_birth_date_mismatch`,
+  `kode_wilayah:kode_wilayah_outside_region`, `nik:nik_number_cell`) and of a superseded one;
 - `record_id`, `version`: the record the row went to (empty for rejected rows);
 - `delivery_status` of the row's version (`delivery.ports.delivery_status`): `delivered` (the
   ministry holds it, or a later version of the record), `rejected_by_ministry`, `blocked`, `pending`,
@@ -93,6 +95,7 @@ class DecidedRow:
     record_id: str
     version: int
     stored: bool
+    warnings: tuple[RowIssue, ...] = ()  # the row's own (validation), stored all the same
 
 
 class ResultsWriter:
@@ -153,9 +156,9 @@ class ResultsWriter:
         self._reader = iter(self._rejected)
         self._advance_rejected()
 
-    def superseded(self, row: int, natural_key: tuple[str, ...]) -> None:
+    def superseded(self, row: int, natural_key: tuple[str, ...], warnings: tuple[RowIssue, ...] = ()) -> None:
         """A valid row that a later row with the same key replaced: not stored, warned."""
-        issues = self._warnings.get(row, [])
+        issues = [*warnings, *self._warnings.get(row, [])]
         rid = record_id(self._hmac_key, self.domain.slug, natural_key)
         cells: list[object] = [row, *natural_key, WARNING, codes_of(issues), messages_of(issues), rid]
         heapq.heappush(self._waiting, (row, cells + [""] * (len(RESULT_COLUMNS) - 4)))
@@ -164,7 +167,7 @@ class ResultsWriter:
         last = 0
         for decided in rows:
             status = STORED if decided.stored else UNCHANGED
-            issues = self._warnings.get(decided.row, [])
+            issues = [*decided.warnings, *self._warnings.get(decided.row, [])]
             cells: list[object] = [
                 decided.row,
                 *decided.natural_key,

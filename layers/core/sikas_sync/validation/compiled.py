@@ -34,14 +34,25 @@ from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from ..domains.base import CrossFieldRules, DomainRecord
-from ..domains.values import UNDECIDED, FieldRule, column_form
+from ..domains.values import (
+    ABSENT,
+    UNDECIDED,
+    FieldRule,
+    column_form,
+    filled_flags,
+    is_empty,
+    refuses_placeholders,
+    warning_free,
+)
 from ..parsing.table import Cell
 from .canonical import content_hash, plain_data
 
-# (column, code, message) of one problem of a row, in the order pydantic reports them.
+# (column, code, message) of one problem of a row, in the order pydantic reports them; a warning of
+# a valid row has the same shape.
 Problem = tuple[str | None, str, str]
-# A valid row's record data (field order, absent values left out) and its content hash.
-Accepted = tuple[dict[str, Any], str]
+# A valid row's record data (field order, absent values left out), its content hash and its warnings
+# (each field's own in field order, then the rules'; `model.row_warnings` gives the same).
+Accepted = tuple[dict[str, Any], str, list[Problem]]
 
 _NONE_TYPE = type(None)
 _SCALARS: dict[Any, type] = {str: str, int: int, float: float, dt.date: dt.date}
@@ -99,8 +110,11 @@ class _Field:
         "misses",
         "name",
         "normalise",
+        "refuses_placeholders",
         "rule",
         "types",
+        "warn",
+        "warning_free",
     )
 
     def __init__(
@@ -117,6 +131,11 @@ class _Field:
         self.index = index  # the column in the row; None when the file has no such column
         self.rule = rule
         self.normalise = rule.normalise
+        # Such a normaliser's placeholder cells fail and are read as empty by `computed`: blanks are
+        # all there is to find beforehand (a test over every cell would cost a tenth of validation).
+        self.refuses_placeholders = refuses_placeholders(rule.normalise)
+        self.warn = rule.warn
+        self.warning_free = warning_free(rule.warn) if rule.warn is not None else None
         self.column_form = column_form(rule.normalise)
         self.types = types  # result types pydantic passes through unchanged
         self.kinds = frozenset(types) - {_NONE_TYPE}
@@ -169,10 +188,12 @@ class _Field:
     def computed(self, cell: Cell) -> Any:
         """`value`, not cached."""
         try:
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
-                value = self.rule(cell, self.info)  # blank: the rule's own required/default handling
+            if is_empty(cell):
+                value = self.rule.empty()  # the rule's own required/default handling
             else:
                 value = self.normalise(cell, self.info)
+                if value is ABSENT:  # a value that means "none": as an empty cell
+                    value = self.rule.empty()
         except PydanticCustomError:
             raise
         except Exception:
@@ -228,7 +249,10 @@ class _Field:
         if list in self.types:
             return list(map(self.batch_value, cells))
         try:
-            filled = list(map(bool, map(str.strip, cells)))  # type: ignore[arg-type]  # TypeError if not text
+            if self.refuses_placeholders:
+                filled = list(map(bool, map(str.strip, cells)))  # type: ignore[arg-type]  # TypeError if not text
+            else:
+                filled = filled_flags(cells)  # type: ignore[arg-type]
         except TypeError:
             return list(map(self.batch_value, cells))
         complete = all(filled)
@@ -272,10 +296,6 @@ class _Field:
                 found.append(self.batch_value(todo[position]))  # raises again: _FAILED
                 start = position + 1
         return found
-
-
-def _blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _result_types(annotation: Any) -> tuple[type, ...] | None:
@@ -358,6 +378,8 @@ class CompiledRules:
                 spec.cache = None
         # Rows must reach every column read; shorter ones go to pydantic.
         self.width = max((spec.index + 1 for spec in fields if spec.index is not None), default=0)
+        self._warned = [spec for spec in fields if spec.warn is not None and spec.index is not None]
+        self._info = fields[0].info if fields else None
 
     # ------------------------------------------------------------------------------------ one row
 
@@ -379,24 +401,40 @@ class CompiledRules:
                 values[spec.name] = spec.value(cell)
             except PydanticCustomError as error:
                 problems.append(field_problem(spec.name, error.type, error.message()))
-        issues = self._rule_issues(values)
-        if problems or issues:
+        rules = self._rules_of(values)
+        if problems or rules.issues:
             # As pydantic: field errors first; then the rules among the fields that did pass.
-            return problems + issues
+            return problems + _problems(rules.issues)
+        warned = self._field_warnings(cells, values) + _problems(rules.warnings)
         if self._derives:
-            return self._finish(values)
+            return (*self._finish(values), warned)
         data = plain_data(values)
-        return data, content_hash(data)
+        return data, content_hash(data), warned
 
-    def _rule_issues(self, values: dict[str, Any]) -> list[Problem]:
+    def _rules_of(self, values: dict[str, Any]) -> CrossFieldRules:
         rules = CrossFieldRules()
         try:
             self._model.check_rules(values, rules)
         except Exception:
             raise Fallback from None
-        return [(issue["column"], issue["code"], issue["message"]) for issue in rules.issues]
+        return rules
 
-    def _finish(self, values: dict[str, Any]) -> Accepted:
+    def _field_warnings(self, cells: Sequence[Cell], values: Mapping[str, Any]) -> list[Problem]:
+        """The fields' own warnings of a valid row, in field order (`DomainRecord.row_warnings`)."""
+        found: list[Problem] = []
+        for spec in self._warned:
+            value = values[spec.name]
+            if value is None or spec.index is None:
+                continue
+            try:
+                warned = spec.warn(cells[spec.index], value, self._info)  # type: ignore[misc]  # _warned
+            except Exception:
+                raise Fallback from None
+            if warned is not None:
+                found.append((spec.name, *warned))
+        return found
+
+    def _finish(self, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
         """A valid row of a model with derived values: fill them in as the model does, then encode."""
         record = self._model.model_construct(**values)
         record.fill_defaults()
@@ -406,19 +444,28 @@ class CompiledRules:
     # ---------------------------------------------------------------------------------- many rows
 
     def check_batch(self, rows: list[list[Cell]]) -> list[Accepted | None]:
-        """Each row's record data and hash; None for a row with any problem (ask `check` for it).
-        Every row must be at least `width` cells long."""
-        return self._check_batch(rows, None)
+        """Each row's record data, hash and warnings; None for a row with any problem (ask `check`
+        for it). Every row must be at least `width` cells long."""
+        results, warnings = self._check_batch(rows, None)
+        return [
+            None if found is None else (found[0], found[1], warnings.get(position, []))
+            for position, found in enumerate(results)
+        ]
 
-    def check_batch_keys(self, rows: list[list[Cell]], keys: tuple[str, ...]) -> list[tuple[str, ...] | None]:
+    def check_batch_keys(
+        self, rows: list[list[Cell]], keys: tuple[str, ...]
+    ) -> tuple[list[tuple[str, ...] | None], dict[int, list[Problem]]]:
         """`check_batch` for a caller that needs no records: the natural key (the `keys` fields of
-        the record data, as text) of each valid row instead of its data and hash."""
+        the record data, as text) of each valid row instead of its data and hash, and the warnings
+        of the valid rows that have any, by position."""
         return self._check_batch(rows, keys)
 
-    def _check_batch(self, rows: list[list[Cell]], keys: tuple[str, ...] | None) -> list[Any]:
+    def _check_batch(
+        self, rows: list[list[Cell]], keys: tuple[str, ...] | None
+    ) -> tuple[list[Any], dict[int, list[Problem]]]:
         count = len(rows)
         if not count:
-            return []
+            return [], {}
         by_index = list(zip(*rows, strict=False))  # the columns, up to the shortest row (>= `width`)
         failed: set[int] = set()
         columns: list[list[Any]] = [
@@ -430,30 +477,65 @@ class CompiledRules:
             self._rows += count
             for spec in self._fields:
                 if spec.index is not None:
-                    spec.filled += sum(1 for cell in by_index[spec.index] if not _blank(cell))
+                    spec.filled += sum(1 for cell in by_index[spec.index] if not is_empty(cell))
             if self._rows >= PROBATION:
                 self._end_probation()
-        clean = self._clean_rows(columns, failed)
+        clean, rule_warnings = self._clean_rows(columns, failed)
         results: list[Any] = [None] * count
         if not clean:
-            return results
+            return results, {}
+        try:
+            warnings = self._batch_warnings(by_index, columns, clean, rule_warnings)
+        except Fallback:
+            return results, {}  # a warning that failed: each row takes `check`, then pydantic
         if self._derives:
             for position, values in clean.items():
                 data, digest = self._finish(values)
                 results[position] = (
                     (data, digest) if keys is None else tuple(str(data[name]) for name in keys)
                 )
-            return results
+            return results, warnings
         if len(clean) < count:
             keep = [position in clean for position in range(count)]
             columns = [list(compress(column, keep)) for column in columns]
         try:
             found = self._records(columns) if keys is None else self._keys(columns, keys)
         except Fallback:
-            return results  # a value canonical JSON refuses: each row takes `check`, then pydantic
+            return results, {}  # a value canonical JSON refuses: each row takes `check`, then pydantic
         for position, item in zip(clean, found, strict=True):
             results[position] = item
-        return results
+        return results, warnings
+
+    def _batch_warnings(
+        self,
+        by_index: list[tuple[Cell, ...]],
+        columns: list[list[Any]],
+        clean: dict[int, Any],
+        rule_warnings: dict[int, list[Problem]],
+    ) -> dict[int, list[Problem]]:
+        """{position: warnings} of the clean rows that have any: the fields' own, in field order,
+        then the rules' (as `check` gives them)."""
+        found: dict[int, list[Problem]] = {}
+        for spec in self._warned:
+            cells = by_index[spec.index]  # type: ignore[index]  # _warned fields have a column
+            values = columns[self._fields.index(spec)]
+            if spec.warning_free is not None and spec.warning_free(cells, values, self._info):
+                continue  # the column has no cell to warn about: the usual case
+            warn = spec.warn
+            assert warn is not None
+            for position in clean:
+                value = values[position]
+                if value is None:
+                    continue
+                try:
+                    warned = warn(cells[position], value, self._info)
+                except Exception:
+                    raise Fallback from None
+                if warned is not None:
+                    found.setdefault(position, []).append((spec.name, *warned))
+        for position, issues in rule_warnings.items():
+            found.setdefault(position, []).extend(issues)
+        return found
 
     def _keys(self, columns: list[list[Any]], keys: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The natural keys of clean rows, as `_records` would give them in the record data."""
@@ -465,15 +547,19 @@ class CompiledRules:
         texts = [map(str, self._plain_column(fields[name], by_name[name])) for name in keys]
         return list(zip(*texts, strict=True))
 
-    def _clean_rows(self, columns: list[list[Any]], failed: set[int]) -> dict[int, dict[str, Any]]:
-        """{row position: values} of the rows whose fields and cross-field rules all pass.
+    def _clean_rows(
+        self, columns: list[list[Any]], failed: set[int]
+    ) -> tuple[dict[int, dict[str, Any]], dict[int, list[Problem]]]:
+        """{row position: values} of the rows whose fields and cross-field rules all pass, and the
+        rules' warnings of those that have any.
 
         Only a model that derives values needs each row's values afterwards; for the others one
         mapping is filled again for every row (the rules read it while they run, and keep nothing).
         """
         names, check_rules = self._names, self._model.check_rules
         clean: dict[int, dict[str, Any]] = {}
-        rules = CrossFieldRules()  # used again until a row breaks a rule
+        warned: dict[int, list[Problem]] = {}
+        rules = CrossFieldRules()  # used again until a row breaks a rule or warns
         shared: dict[str, Any] | None = None if self._derives else {}
         for position, row in enumerate(zip(*columns, strict=True)):
             if position in failed:
@@ -490,11 +576,14 @@ class CompiledRules:
                 continue
             if rules.issues:
                 rules = CrossFieldRules()
-            else:
-                clean[position] = values
-        return clean
+                continue
+            clean[position] = values
+            if rules.warnings:
+                warned[position] = _problems(rules.warnings)
+                rules = CrossFieldRules()
+        return clean, warned
 
-    def _records(self, columns: list[list[Any]]) -> list[Accepted]:
+    def _records(self, columns: list[list[Any]]) -> list[tuple[dict[str, Any], str]]:
         """Record data and hash of clean rows, built column by column (canonical.py's rules)."""
         plain = [self._plain_column(spec, column) for spec, column in zip(self._fields, columns, strict=True)]
         rows = list(zip(*plain, strict=True))
@@ -566,6 +655,10 @@ class _Fragments(dict[str | None, str | None]):
         if len(self) < CACHE_LIMIT:
             self[value] = fragment
         return fragment
+
+
+def _problems(issues: list[dict[str, str]]) -> list[Problem]:
+    return [(issue["column"], issue["code"], issue["message"]) for issue in issues]
 
 
 def _finite(value: Any) -> bool:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from ..domains.base import Domain
-from ..errors import FileRejected
+from ..errors import FileRejected, RowIssue
 from ..parsing import open_table
 from ..parsing.table import ReadLimits
 from .validator import FileResult, RowOutcome, RowValidator, RulesContext, ValidRecord, duplicate_warning
@@ -44,9 +44,9 @@ def validate_file(
     except FileRejected as problem:
         result.reject(problem)
         return result
-    for row, winner in sorted(superseded.items()):
-        result.warning_list.append(duplicate_warning(row, winner, domain))
-    result.warnings = len(result.warning_list)
+    result.add_duplicates(
+        [duplicate_warning(row, winner, domain) for row, winner in sorted(superseded.items())]
+    )
     if on_progress is not None:
         on_progress(result.rows)
     return result
@@ -61,28 +61,35 @@ def _read_rows(
     if on_outcome is not None and on_progress is not None:
         # Both callbacks: each progress call comes right after its row's outcome, as it always has.
         for outcome in validator.outcomes():
-            _count(result, 0 if outcome.record is None else 1, [outcome] if outcome.record is None else [])
+            if outcome.record is None:
+                _count(result, 0, [outcome])
+            else:
+                _count(result, 1, [], outcome.record.warnings)
             on_outcome(outcome)
             if result.rows % PROGRESS_EVERY == 0:
                 on_progress(result.rows)
     elif on_outcome is not None:
         for outcomes in validator.outcome_batches():
             rejected = [outcome for outcome in outcomes if outcome.record is None]
-            _count(result, len(outcomes) - len(rejected), rejected)
+            warned = [issue for outcome in outcomes if outcome.record for issue in outcome.record.warnings]
+            _count(result, len(outcomes) - len(rejected), rejected, warned)
             for outcome in outcomes:
                 on_outcome(outcome)
     else:
         # Nobody sees the records: count, keep the errors, remember the keys; no data or hash is made.
-        for valid, rejected in validator.tallies():
+        for valid, rejected, warned in validator.tallies():
             before = result.rows
-            _count(result, valid, rejected)
+            _count(result, valid, rejected, warned)
             if on_progress is not None:
                 for reached in range(before // PROGRESS_EVERY + 1, result.rows // PROGRESS_EVERY + 1):
                     on_progress(reached * PROGRESS_EVERY)
 
 
-def _count(result: FileResult, valid: int, rejected: list[RowOutcome]) -> None:
-    """Counts of a batch of rows, and the first `max_errors` row errors, in row order."""
+def _count(
+    result: FileResult, valid: int, rejected: list[RowOutcome], warned: Iterable[RowIssue] = ()
+) -> None:
+    """Counts of a batch of rows, and the first `max_errors` row errors and warnings, in row order."""
+    result.add_row_warnings(warned)
     result.rows += valid + len(rejected)
     result.valid += valid
     result.rejected += len(rejected)

@@ -6,7 +6,7 @@ import datetime as dt
 import operator
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, compress, islice
 from operator import attrgetter, itemgetter
@@ -15,11 +15,11 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from ..domains.base import CROSS_FIELD_ERROR, Domain, DomainRecord
-from ..domains.values import DEFAULT_REGION_CODE, WIB
+from ..domains.values import DEFAULT_REGION_CODE, WIB, is_empty
 from ..errors import FileRejected, RowIssue
 from ..parsing.table import Cell, RawRow, Table
 from .canonical import content_hash, record_data
-from .compiled import CompiledRules, Fallback, compile_rules, field_problem
+from .compiled import Accepted, CompiledRules, Fallback, Problem, compile_rules, field_problem
 from .headers import ColumnMap, map_header
 
 # A key's digest is the process's own str hash (SipHash, 64 bits on 64-bit builds such as Lambda's),
@@ -29,6 +29,7 @@ if sys.hash_info.width != 64:  # pragma: no cover - 32-bit builds only
     raise ImportError("the duplicate-key check needs a 64-bit str hash")
 _UNSIGNED = (1 << 64) - 1
 _NUMBER = attrgetter("number")
+_ROW = attrgetter("row")
 KEY_PARTS = 64  # the remembered keys, split by the top 6 bits of their 64-bit digests
 _PART_SHIFT = 64 - 6
 BATCH_ROWS = 256  # rows validated together, a column at a time (see compiled.py), unless the reader batches
@@ -53,6 +54,7 @@ class ValidRecord:
     natural_key: tuple[str, ...]
     data: dict[str, Any]
     content_hash: str
+    warnings: tuple[RowIssue, ...] = ()  # stored all the same; the operator should look at them
 
 
 @dataclass(slots=True)
@@ -65,8 +67,19 @@ class RowOutcome:
     fields: dict[str, Cell] | None = None
 
 
-# A rejected row's outcome, or a valid row's record data and content hash (its key comes later).
-Verdict = RowOutcome | tuple[dict[str, Any], str]
+# A rejected row's outcome, or a valid row's record data, content hash and warnings (its key comes
+# later); None for a row that is no data row (every cell empty, placeholders included).
+Verdict = RowOutcome | Accepted | None
+
+
+def warning_issues(row: int, problems: list[Problem]) -> tuple[RowIssue, ...]:
+    return tuple(RowIssue(row, column, code, message, "warning") for column, code, message in problems)
+
+
+def _empty_row(values: list[Cell]) -> bool:
+    """A row whose every cell is empty or a placeholder for "none": not a data row (domains.md v2).
+    Asked only of rejected rows: such a row always misses its required columns."""
+    return all(map(is_empty, values))
 
 
 def row_errors(
@@ -129,7 +142,9 @@ class RowValidator:
         compiled = compile_rules(self.domain.model, dict(self.columns.positions), self._context)
         if compiled is None:
             for raw in self._table.rows:
-                yield [self._validate(raw)]
+                outcome = self._validate(raw)
+                if outcome is not None:
+                    yield [outcome]
             return
         batches = self._table.row_batches
         if batches is None:
@@ -137,69 +152,96 @@ class RowValidator:
         for batch in batches:
             yield self._batch_outcomes(batch, compiled)
 
-    def tallies(self) -> Iterator[tuple[int, list[RowOutcome]]]:
-        """(valid rows, rejected rows' outcomes) of each batch of rows, in row order, for a caller
-        that needs no records: no record data or hash is made, only the natural keys."""
+    def tallies(self) -> Iterator[tuple[int, list[RowOutcome], list[RowIssue]]]:
+        """(valid rows, rejected rows' outcomes, valid rows' warnings) of each batch of rows, in row
+        order, for a caller that needs no records: no record data or hash is made, only the keys."""
         compiled = compile_rules(self.domain.model, dict(self.columns.positions), self._context)
         if compiled is None:
             for outcomes in self.outcome_batches():
                 rejected = [outcome for outcome in outcomes if outcome.record is None]
-                yield len(outcomes) - len(rejected), rejected
+                warned = [
+                    issue for outcome in outcomes if outcome.record for issue in outcome.record.warnings
+                ]
+                yield len(outcomes) - len(rejected), rejected, warned
             return
         batches = self._table.row_batches
         for batch in _batched(self._table.rows) if batches is None else batches:
             yield self._tally(batch, compiled)
 
-    def _tally(self, batch: list[RawRow], compiled: CompiledRules) -> tuple[int, list[RowOutcome]]:
+    def _tally(
+        self, batch: list[RawRow], compiled: CompiledRules
+    ) -> tuple[int, list[RowOutcome], list[RowIssue]]:
         width = compiled.width
         readable = [raw.values for raw in batch if raw.values is not None and len(raw.values) >= width]
         names = self.domain.natural_key
-        checked = compiled.check_batch_keys(readable, names)
+        checked, warned = compiled.check_batch_keys(readable, names)
         if len(readable) < len(batch):
-            return self._tally_rows(batch, iter(checked), compiled)
+            return self._tally_rows(batch, checked, warned, compiled)
         # Every row readable (the usual batch): the passed rows' numbers and keys at once, in row order.
         passed = [key is not None for key in checked]
         numbers = list(compress(map(_NUMBER, batch), passed))
         keys = cast(list[tuple[str, ...]], list(compress(checked, passed)))
+        warnings = [
+            issue
+            for position, found in warned.items()
+            for issue in warning_issues(batch[position].number, found)
+        ]
         rejected: list[RowOutcome] = []
         if len(numbers) < len(batch):
             for raw in compress(batch, map(operator.not_, passed)):
                 verdict = self._checked_row(raw, cast(list[Cell], raw.values), compiled)
+                if verdict is None:
+                    continue
                 if isinstance(verdict, RowOutcome):
                     rejected.append(verdict)
                 else:  # pydantic accepted what the batch could not vouch for (rare): superseded_rows sorts
                     numbers.append(raw.number)
                     keys.append(tuple(str(verdict[0][name]) for name in names))
+                    warnings.extend(warning_issues(raw.number, verdict[2]))
+            warnings.sort(key=_ROW)
         self._remember_keys(numbers, keys)
-        return len(numbers), rejected
+        return len(numbers), rejected, warnings
 
     def _tally_rows(
-        self, batch: list[RawRow], checked: Iterator[tuple[str, ...] | None], compiled: CompiledRules
-    ) -> tuple[int, list[RowOutcome]]:
+        self,
+        batch: list[RawRow],
+        checked: list[tuple[str, ...] | None],
+        warned: dict[int, list[Problem]],
+        compiled: CompiledRules,
+    ) -> tuple[int, list[RowOutcome], list[RowIssue]]:
         """`_tally` for a batch with unreadable rows, one row at a time."""
         width = compiled.width
         names = self.domain.natural_key
         numbers: list[int] = []
         keys: list[tuple[str, ...]] = []
         rejected: list[RowOutcome] = []
+        warnings: list[RowIssue] = []
+        position = 0  # in the batch's readable rows, as checked and warned count them
         for raw in batch:
             values = raw.values
             if values is None or len(values) < width:
                 verdict = self._verdict(raw)
             else:
-                key = next(checked)
+                key = checked[position]
+                found = warned.get(position)
+                position += 1
                 if key is not None:
                     numbers.append(raw.number)
                     keys.append(key)
+                    if found:
+                        warnings.extend(warning_issues(raw.number, found))
                     continue
                 verdict = self._checked_row(raw, values, compiled)
+            if verdict is None:
+                continue
             if isinstance(verdict, RowOutcome):
                 rejected.append(verdict)
             else:
                 numbers.append(raw.number)
                 keys.append(tuple(str(verdict[0][name]) for name in names))
+                warnings.extend(warning_issues(raw.number, verdict[2]))
         self._remember_keys(numbers, keys)
-        return len(numbers), rejected
+        return len(numbers), rejected, warnings
 
     def _remember_keys(self, numbers: list[int], keys: list[tuple[str, ...]]) -> None:
         digests = map(_UNSIGNED.__and__, map(hash, map("\x1f".join, keys)))
@@ -231,13 +273,17 @@ class RowValidator:
             return self._verdict(raw)
         if isinstance(checked, tuple):
             return checked
+        if _empty_row(values):
+            return None
         data = {name: values[index] for name, index in self.columns.positions}
         issues = [RowIssue(raw.number, column, code, message) for column, code, message in checked]
         return RowOutcome(raw.number, None, issues, raw=values, fields=data)
 
-    def _validate(self, raw: RawRow, *_: Any) -> RowOutcome:
+    def _validate(self, raw: RawRow, *_: Any) -> RowOutcome | None:
         verdict = self._verdict(raw)
-        return verdict if isinstance(verdict, RowOutcome) else self._settled([raw], [verdict])[0]
+        if verdict is None or isinstance(verdict, RowOutcome):
+            return verdict
+        return self._settled([raw], [verdict])[0]
 
     def _verdict(self, raw: RawRow) -> Verdict:
         """pydantic's verdict on a row: its outcome when rejected, its record data and hash when valid."""
@@ -251,25 +297,38 @@ class RowValidator:
         try:
             parsed = model.model_validate(data, context=context)
         except ValidationError as error:
+            if _empty_row(values):
+                return None
             issues = row_errors(raw.number, error, model, data, context)
             return RowOutcome(raw.number, None, issues, raw=values, fields=data)
         record_values = record_data(parsed)
-        return record_values, content_hash(record_values)
+        warned = model.row_warnings(data, parsed.__dict__, context)
+        problems: list[Problem] = [(issue["column"], issue["code"], issue["message"]) for issue in warned]
+        return record_values, content_hash(record_values), problems
 
     def _settled(self, batch: list[RawRow], verdicts: list[Verdict]) -> list[RowOutcome]:
-        """The rows' outcomes; the natural keys of the valid ones are remembered, in row order."""
+        """The rows' outcomes (none for a row that is no data row); the natural keys of the valid
+        ones are remembered, in row order."""
         paired = zip(batch, verdicts, strict=True)
         accepted = [(raw.number, verdict) for raw, verdict in paired if isinstance(verdict, tuple)]
         numbers = [number for number, _ in accepted]
-        datas = [data for _, (data, _) in accepted]
+        datas = [data for _, (data, _, _) in accepted]
         names = self.domain.natural_key
         texts = (map(str, map(itemgetter(name), datas)) for name in names)
         keys: list[tuple[str, ...]] = list(zip(*texts, strict=True))
         self._remember_keys(numbers, keys)
-        records = map(ValidRecord, numbers, keys, datas, [digest for _, (_, digest) in accepted])
+        records = map(
+            ValidRecord,
+            numbers,
+            keys,
+            datas,
+            [digest for _, (_, digest, _) in accepted],
+            [warning_issues(number, found) if found else () for number, (_, _, found) in accepted],
+        )
         return [
             verdict if isinstance(verdict, RowOutcome) else RowOutcome(raw.number, next(records), [])
             for raw, verdict in zip(batch, verdicts, strict=True)
+            if verdict is not None
         ]
 
     def superseded_rows(self) -> dict[int, int]:
@@ -332,16 +391,33 @@ class FileResult:
     rows: int = 0
     valid: int = 0
     rejected: int = 0
-    warnings: int = 0
+    warnings: int = 0  # every warning: the valid rows' own and the duplicate keys
     errors: list[RowIssue] = field(default_factory=list)  # first `max_errors` row errors
-    warning_list: list[RowIssue] = field(default_factory=list)
+    # The first `max_errors` warnings of all kinds, in row order (cli.md's `row_warnings`).
+    row_warnings: list[RowIssue] = field(default_factory=list)
+    # Every duplicate_key warning: which rows a later row with the same key replaced.
+    duplicate_warnings: list[RowIssue] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
     max_errors: int = 100
 
     def reject(self, problem: FileRejected) -> None:
         self.status, self.reason, self.reason_code = "rejected", problem.message, problem.code
         self.rows = self.valid = self.rejected = self.warnings = 0
-        self.errors, self.warning_list = [], []
+        self.errors, self.row_warnings, self.duplicate_warnings = [], [], []
+
+    def add_row_warnings(self, issues: Iterable[RowIssue]) -> None:
+        """Warnings of valid rows, in row order, as they are found: counted, the first ones kept."""
+        for issue in issues:
+            self.warnings += 1
+            if len(self.row_warnings) < self.max_errors:
+                self.row_warnings.append(issue)
+
+    def add_duplicates(self, issues: list[RowIssue]) -> None:
+        """The duplicate_key warnings, known at the end of the file: counted and merged in row order."""
+        self.duplicate_warnings = issues
+        self.warnings += len(issues)
+        merged = sorted([*self.row_warnings, *issues[: self.max_errors]], key=_ROW)  # stable: own first
+        self.row_warnings = merged[: self.max_errors]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -354,4 +430,5 @@ class FileResult:
             "rejected": self.rejected,
             "warnings": self.warnings,
             "errors": [issue.as_dict() for issue in self.errors],
+            "row_warnings": [issue.as_dict() for issue in self.row_warnings],
         }
