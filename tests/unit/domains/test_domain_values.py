@@ -337,10 +337,17 @@ def test_pendidikan_rejects(raw: str) -> None:
         "62 812 3456 7890",
         " 081234567890 ",
         81234567890,  # numeric Excel cell: the leading 0 is gone
+        "'+6281234567890",  # Excel's text marker, as the quarantine file writes it
+        "'+62 (0)812-3456-7890",
     ],
 )
 def test_no_hp_accepts_and_stores_e164(raw: object) -> None:
     assert v.no_hp(raw) == "+6281234567890"
+
+
+def test_a_phone_keeps_excels_text_marker_out_of_the_number() -> None:
+    assert v.telepon("'+62 623 41234") == "6262341234"
+    rejects(v.no_hp, "'0812'3456", "no_hp_invalid")  # only a leading marker before + is Excel's
 
 
 def test_no_hp_numeric_excel_cell_of_the_brief() -> None:

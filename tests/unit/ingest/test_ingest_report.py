@@ -12,6 +12,7 @@ import pytest
 from ingest_support import BUCKET, World
 
 from exports import WHOLE_NIK, Export, sample_export
+from sikas_sync.domains.values import is_placeholder
 from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX
 
 KEY = "pencari_kerja/laporan.csv"
@@ -148,11 +149,34 @@ def test_quarantine_holds_the_original_rejected_rows(world: World, broken: Expor
     header, *rows = world.quarantine_rows(KEY)
     assert header == [*broken.header, "_baris", "_kesalahan"]
     assert rows == [
-        [*broken.rows[2], "3", "nik:nik_invalid"],
+        [*excel_safe(broken.rows[2]), "3", "nik:nik_invalid"],
         [*excel_safe(broken.rows[7]), "8", "nama:text_formula"],
-        [*broken.rows[14], "15", "jenis_kelamin:jenis_kelamin_invalid"],
-        [*broken.rows[21], "22", "email:email_invalid"],
+        [*excel_safe(broken.rows[14]), "15", "jenis_kelamin:jenis_kelamin_invalid"],
+        [*excel_safe(broken.rows[21]), "22", "email:email_invalid"],
     ]
+
+
+def test_placeholders_in_quarantine_stay_placeholders_when_uploaded_again(
+    world: World, export: Export
+) -> None:
+    edited = export.copy()
+    edited.set(5, "jenis_kelamin", "X")
+    edited.set(5, "alamat", "- tidak ada -")
+    edited.set(5, "email", "-")
+    edited.set(5, "no_hp", "+62 (0)812-3456-7890")
+    world.put_and_ingest(KEY, edited.to_csv())
+
+    header, row = world.quarantine_rows(KEY)
+    fixed = Export(header, [list(row)])
+    assert fixed.cell(1, "alamat") == "- tidak ada -"  # no formula: written as it was
+    assert fixed.cell(1, "email") == "-"
+    assert fixed.cell(1, "no_hp") == "'+62 (0)812-3456-7890"  # Excel would read +62… as a number
+    fixed.set(1, "jenis_kelamin", export.cell(5, "jenis_kelamin"))
+    summary = world.put_and_ingest("pencari_kerja/perbaikan.csv", fixed.to_csv())
+
+    assert (summary.valid, summary.rejected) == (1, 0)
+    stored = world.records.by_key("pencari_kerja")[(export.cell(5, "nik"),)].data
+    assert (stored.get("alamat"), stored.get("email"), stored["no_hp"]) == (None, None, "+6281234567890")
 
 
 def test_quarantine_lists_every_error_of_a_row(world: World, export: Export) -> None:
@@ -213,5 +237,9 @@ def test_quarantine_does_not_hand_a_live_formula_to_excel(world: World, broken: 
 
 
 def excel_safe(cells: list[str]) -> list[str]:
-    """What quarantine shows of an original row: cells that start like a formula get a leading '."""
-    return ["'" + cell if cell.startswith(("=", "+", "-", "@")) else cell for cell in cells]
+    """What quarantine shows of an original row: cells that start like a formula get a leading ',
+    placeholders for none (`-`, `- tidak ada -`) excepted."""
+    return [
+        "'" + cell if cell.startswith(("=", "+", "-", "@")) and not is_placeholder(cell) else cell
+        for cell in cells
+    ]

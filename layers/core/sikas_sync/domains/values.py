@@ -543,8 +543,9 @@ def enum(
 
 _PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
 _TELEPHONE_PUNCTUATION = re.compile(r"[\s\-.()+]")
-# `+62 (0) 812…`: the trunk 0 in brackets after the country code, as on business cards.
-_TRUNK_ZERO = re.compile(r"^(\+?62)\s*\(\s*0\s*\)")
+# `+62 (0) 812…`: the trunk 0 in brackets after the country code, as on business cards. A leading
+# apostrophe is Excel's text marker, which the quarantine file writes before `+62…`.
+_TRUNK_ZERO = re.compile(r"^'?(\+?62)\s*\(\s*0\s*\)|^'(?=\+)")
 
 
 def no_hp(value: object, info: ValidationInfo | None = None) -> str:
@@ -578,7 +579,10 @@ def no_hp(value: object, info: ValidationInfo | None = None) -> str:
 
 def telepon(value: object, info: ValidationInfo | None = None) -> str:
     number = _integral(value)
-    text = str(number) if number is not None else _TELEPHONE_PUNCTUATION.sub("", str(value))
+    if number is not None:
+        text = str(number)
+    else:
+        text = _TELEPHONE_PUNCTUATION.sub("", _TRUNK_ZERO.sub(r"\1", str(value).strip()))
     if not text.isdigit() or not 6 <= len(text) <= 15:
         raise problem("telepon_invalid", "Nomor telepon harus 6-15 digit angka")
     return text

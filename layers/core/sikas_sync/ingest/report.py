@@ -15,6 +15,7 @@ import tempfile
 from typing import IO, Any
 
 from ..domains.base import Domain
+from ..domains.values import is_placeholder
 from ..errors import RowIssue
 from ..parsing.table import Cell
 from ..privacy import mask_nik, mask_nik_shaped
@@ -144,4 +145,6 @@ def _cell_text(cell: Cell) -> str:
         return ""
     text = cell.isoformat() if isinstance(cell, dt.date) else str(cell)
     # The file is opened in Excel: a cell that starts like a formula is shown as text (leading ').
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # A placeholder for none (`-`, `- tidak ada -`) is no formula Excel could run, and must stay
+    # one when the fixed rows are uploaded again.
+    return "'" + text if text.startswith(_FORMULA_START) and not is_placeholder(text) else text
