@@ -17,11 +17,14 @@ from sikas_sync.ministry.local import LocalMinistry
 from sikas_sync.sample import SampleResult, SampleSpec, write_sample
 
 CLI = [sys.executable, "-m", "sikas_sync.cli.main"]
-VALIDATE_KEYS = ["file", "domain", "status", "reason", "rows", "valid", "rejected", "warnings", "errors"]
+VALIDATE_KEYS = [
+    "file", "domain", "status", "reason", "rows", "valid", "rejected", "warnings", "errors", "row_warnings",
+]  # fmt: skip
 RUN_FILE_KEYS = [
     "file", "key", "domain", "status", "reason", "rows", "valid", "rejected",
-    "created", "updated", "unchanged", "warnings", "errors",
+    "created", "updated", "unchanged", "warnings", "errors", "row_warnings",
 ]  # fmt: skip
+ISSUE_KEYS = ["row", "column", "code", "message"]
 DELIVERY_KEYS = ["queued", "delivered", "rejected_by_ministry", "pending", "dead_lettered", "attempts"]
 
 
@@ -69,8 +72,9 @@ def test_validate_json_is_the_contract_in_every_encoding_and_delimiter(
     assert {(e["row"], e["column"], e["code"]) for e in result["errors"]} == {
         (b.row, b.column, b.code) for b in sample.broken
     }
-    for error in result["errors"]:
-        assert list(error) == ["row", "column", "code", "message"]
+    for issue in result["errors"] + result["row_warnings"]:
+        assert list(issue) == ISSUE_KEYS
+    assert len(result["row_warnings"]) == min(result["warnings"], 100)
 
 
 @pytest.mark.parametrize("domain", ["kartu_ak1", "lowongan"])  # xlsx and jsonl in the fixture
@@ -125,7 +129,10 @@ def test_run_over_every_domain_matches_validate_and_delivers_everything(
         for key in ("rows", "valid", "rejected", "warnings", "status"):
             assert entry[key] == want[key], (entry["domain"], key)
         assert entry["errors"] == want["errors"]
-        assert entry["created"] == entry["valid"]
+        assert entry["row_warnings"] == want["row_warnings"]  # the same warnings, offline and on the stack
+        assert entry["created"] == entry["valid"] - sum(  # superseded rows are valid, not stored
+            1 for warning in entry["row_warnings"] if warning["code"] == "duplicate_key"
+        )
         assert entry["key"] == f"{entry['domain']}/{Path(entry['file']).name}"
     valid = sum(entry["valid"] for entry in summary["files"])
     assert summary["delivery"]["delivered"] == summary["delivery"]["queued"] == valid == received

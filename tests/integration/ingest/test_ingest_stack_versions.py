@@ -10,6 +10,7 @@ import pytest
 from stack_support import PushLog, keys, ledger, quarantine, records, report, run, summaries_for
 
 from exports import WHOLE_NIK, Export, sample_export
+from sikas_sync.domains.values import is_placeholder
 from sikas_sync.embedded import EmbeddedStack
 from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX
 
@@ -80,15 +81,24 @@ def test_report_and_quarantine_objects(stack: EmbeddedStack, tmp_path: Path) -> 
     for name in ("status", "rows", "valid", "rejected", "created", "updated", "unchanged", "warnings"):
         assert document[name] == summary[name], name
     assert (document["rows"], document["rejected"], document["created"]) == (120, 12, 108)
-    assert [(i["row"], i["column"], i["code"]) for i in document["issues"]] == [
+    errors = [i for i in document["issues"] if i["severity"] == "error"]
+    assert [(i["row"], i["column"], i["code"]) for i in errors] == [
         (b.row, b.column, b.code) for b in export.broken
     ]
+    # The sample's warned rows are stored: listed as warnings, none of them among the rejected.
+    warned = {i["row"] for i in document["issues"] if i["severity"] == "warning"}
+    assert len(warned) <= document["warnings"]
+    assert not warned & {b.row for b in export.broken}
     assert not WHOLE_NIK.search(json.dumps(document).encode())
     header, *rows = quarantine(stack, key)
     assert header == [*export.header, "_baris", "_kesalahan"]
-    # Cells that start like a formula come back as text (a leading '), the rest as uploaded.
+    # Cells that start like a formula come back as text (a leading '), the rest (placeholders for
+    # none among them) as uploaded.
     assert [row[:-2] for row in rows] == [
-        ["'" + c if c.startswith(("=", "+", "-", "@")) else c for c in export.rows[b.row - 1]]
+        [
+            "'" + c if c.startswith(("=", "+", "-", "@")) and not is_placeholder(c) else c
+            for c in export.rows[b.row - 1]
+        ]
         for b in export.broken
     ]
     assert [(row[-2], row[-1]) for row in rows] == [

@@ -81,7 +81,8 @@ def _warnings(
     record = _validate(model, raw, rules_context)
     found = model.row_warnings(dict(raw), record.__dict__, rules_context)
     for warning in found:
-        assert warning["code"] and warning["message"]
+        assert warning["code"]
+        assert warning["message"]
         assert not ENGLISH.search(warning["message"]), (
             f"message not in Bahasa Indonesia: {warning['message']}"
         )

@@ -318,9 +318,6 @@ def test_a_nik_from_a_number_cell_ending_in_0_is_stored_with_a_warning(validate,
 
 
 def test_a_row_of_placeholders_misses_every_required_column(errors) -> None:
-    found = errors(PencariKerja, {column: "-" for column in row()})
-    assert found == {
-        (column, "value_required")
-        for column in ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "pendidikan", "kode_wilayah")
-        + ("tanggal_daftar",)
-    }
+    found = errors(PencariKerja, dict.fromkeys(row(), "-"))
+    required = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "pendidikan", "kode_wilayah")
+    assert found == {(column, "value_required") for column in (*required, "tanggal_daftar")}

@@ -109,7 +109,9 @@ def test_changed_rows_get_the_next_version_and_exactly_they_are_pushed(world: Wo
 def test_each_further_change_adds_one_version(world: World, export: Export) -> None:
     nik = export.cell(7, "nik")
     world.put_and_ingest(KEY, export.to_csv())
-    for version, status in ((2, "SUDAH_BEKERJA"), (3, "KEDALUWARSA"), (4, "TERDAFTAR")):
+    first = export.cell(7, "status")
+    others = [s for s in ("SUDAH_BEKERJA", "KEDALUWARSA", "TERDAFTAR", "DIHAPUS") if s != first][:3]
+    for version, status in enumerate(others, start=2):
         edited = export.copy()
         edited.set(7, "status", status)
         summary = world.put_and_ingest(KEY, edited.to_csv())  # a new version of the same key

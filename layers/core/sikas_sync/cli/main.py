@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--rows", required=True, type=positive_int, metavar="N")
     sample.add_argument("--seed", type=int, default=0, metavar="S")
     sample.add_argument("--invalid-ratio", type=ratio, default=0.0, metavar="R")
+    sample.add_argument(
+        "--warn-ratio", type=ratio, default=0.0, metavar="R", help="rows kept valid with one known warning"
+    )
     sample.add_argument("--format", choices=FORMATS, default="csv")
     sample.add_argument("--out", required=True, type=Path, metavar="PATH")
     sample.add_argument("--region-code", type=region_code, default="12.09", metavar="CODE")
@@ -160,6 +163,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
         rows=args.rows,
         seed=args.seed,
         invalid_ratio=args.invalid_ratio,
+        warn_ratio=args.warn_ratio,
         format=args.format,
         region_code=args.region_code,
     )
@@ -167,7 +171,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     result = write_sample(spec, out, on_progress=progress.update)
     progress.done()
     print(
-        f"wrote {result.rows} rows ({len(result.broken)} broken on purpose) to {result.path}", file=sys.stderr
+        f"wrote {result.rows} rows ({len(result.broken)} broken, {len(result.warned)} warned on purpose) "
+        f"to {result.path}",
+        file=sys.stderr,
     )
     return EXIT_OK
 
@@ -233,7 +239,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for index, domain in enumerate(DOMAINS):
             fmt: SampleFormat = FORMATS[index % len(FORMATS)]
             path = Path(folder) / f"{domain.slug}_demo.{fmt}"
-            spec = SampleSpec(domain=domain.slug, rows=args.rows, seed=index, invalid_ratio=0.03, format=fmt)
+            spec = SampleSpec(
+                domain=domain.slug,
+                rows=args.rows,
+                seed=index,
+                invalid_ratio=0.03,
+                warn_ratio=0.02,
+                format=fmt,
+            )
             write_sample(spec, path)
             uploads.append(Upload(path, domain.slug))
         bad = Path(folder) / "lowongan_rusak.csv"

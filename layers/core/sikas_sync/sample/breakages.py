@@ -1,8 +1,9 @@
-"""Known ways to break a valid row so that the validator reports exactly one error.
+"""Known ways to break a valid row so that the validator reports exactly one error, and known
+ways to change one so that it stays valid with exactly one warning (domains.md v2).
 
 Each entry names the column and code the validator reports and a mutation of the canonical row.
 A field error stops pydantic before the cross-field rules run, and cross-field mutations keep every
-field valid, so one mutation gives one error.
+field valid, so one mutation gives one error (or one warning).
 """
 
 from __future__ import annotations
@@ -67,20 +68,38 @@ def _future(ctx: SampleContext, row: Row) -> Cell:
     return ctx.today + ctx.rng.randint(1, 60) * DAY
 
 
+def _nik_scientific(ctx: SampleContext, row: Row) -> Cell:
+    # What Excel shows, and saves to CSV, for a NIK typed into a number cell: 1,20901E+15.
+    shown = f"{int(str(row['nik'])):.5E}"
+    return shown.replace(".", ",") if ctx.rng.random() < 0.5 else shown
+
+
+def _nik_structure(ctx: SampleContext, row: Row) -> Cell:
+    """16 digits that are no NIK: a province Kemendagri never coded, day 81, or serial 0000."""
+    nik = str(row["nik"])
+    kind = ctx.rng.randrange(3)
+    if kind == 0:
+        return "20" + nik[2:]  # 20 is between Kepulauan Riau (21) and Sumatra's 19: no province
+    if kind == 1:
+        return nik[:6] + "81" + nik[8:]  # beyond 31 + 40
+    return nik[:12] + "0000"
+
+
+def nik_breaks() -> tuple[Break, ...]:
+    """The ways a NIK cell goes wrong, shared by every domain with a NIK."""
+    return (
+        put("nik", "nik_invalid", _shorter("nik")),
+        put("nik", "nik_scientific_notation", _nik_scientific),
+        put("nik", "nik_invalid", _nik_structure),
+    )
+
+
 def _days_before(column: str, most: int) -> Callable[[SampleContext, Row], Cell]:
     return lambda ctx, row: _date(row, column) - ctx.rng.randint(1, most) * DAY
 
 
 # --------------------------------------------------------------------------------------------
 # pencari_kerja
-
-
-def _birth_year_off(ctx: SampleContext, row: Row) -> None:
-    row["tanggal_lahir"] = add_years(_date(row, "tanggal_lahir"), -1)  # older: the age rule still holds
-
-
-def _flip_sex(ctx: SampleContext, row: Row) -> None:
-    row["jenis_kelamin"] = "P" if row["jenis_kelamin"] == "L" else "L"
 
 
 def _too_young(ctx: SampleContext, row: Row) -> None:
@@ -90,16 +109,13 @@ def _too_young(ctx: SampleContext, row: Row) -> None:
 
 
 PENCARI_KERJA = (
-    put("nik", "nik_invalid", _shorter("nik")),
-    Break("tanggal_lahir", "nik_birth_date_mismatch", _birth_year_off),
-    Break("jenis_kelamin", "nik_sex_mismatch", _flip_sex),
+    *nik_breaks(),
     Break("tanggal_lahir", "age_below_minimum", _too_young),
     put("tanggal_daftar", "date_invalid", IMPOSSIBLE_DATE),
     put("tanggal_daftar", "date_in_future", _future),
     put("tanggal_daftar", "date_before_other", _days_before("tanggal_lahir", 365)),
     put("jenis_kelamin", "jenis_kelamin_invalid", "X"),
-    put("pendidikan", "pendidikan_invalid", "SMA/SMK"),
-    put("kode_wilayah", "kode_wilayah_outside_region", lambda ctx, row: ctx.places.outside("desa_kelurahan")),
+    put("pendidikan", "pendidikan_invalid", "SEDERAJAT"),  # "equivalent" to what? no level alone
     put("kode_wilayah", "kode_wilayah_unknown", lambda ctx, row: ctx.places.unknown()),
     put("nama", "text_formula", FORMULA),
     put("nama", "value_required", None),
@@ -118,8 +134,15 @@ def _card(status: str, terbit: Callable[[SampleContext, Row], dt.date | None]) -
     return mutate
 
 
+def _valid_too_long(ctx: SampleContext, row: Row) -> None:
+    # Issued, with a validity beyond the two years of Permenaker 39/2016.
+    issued = min(_date(row, "tanggal_pengajuan") + ctx.rng.randrange(8) * DAY, ctx.today)
+    row.update(status="TERBIT", tanggal_terbit=issued, alasan_tolak=None)
+    row["berlaku_sampai"] = add_years(issued, 2) + ctx.rng.randint(1, 365) * DAY
+
+
 KARTU_AK1 = (
-    put("nik", "nik_invalid", _shorter("nik")),
+    *nik_breaks(),
     put("status", "enum_invalid", "SELESAI"),
     put("tanggal_pengajuan", "date_invalid", IMPOSSIBLE_DATE),
     put("tanggal_pengajuan", "date_in_future", _future),
@@ -131,6 +154,7 @@ KARTU_AK1 = (
         _card("TERBIT", lambda ctx, row: _date(row, "tanggal_pengajuan") - ctx.rng.randint(1, 30) * DAY),
     ),
     put("nomor_pendaftaran", "value_required", None),
+    Break("berlaku_sampai", "ak1_validity_too_long", _valid_too_long),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -152,7 +176,7 @@ LOWONGAN = (
     put("jumlah_kebutuhan", "integer_invalid", "lima"),
     put("jumlah_kebutuhan", "integer_out_of_range", 0),
     Break("jumlah_l", "sum_exceeds_total", _too_many),
-    put("pendidikan_minimal", "pendidikan_invalid", "SMA/SMK"),
+    put("pendidikan_minimal", "pendidikan_invalid", "Kursus Menjahit"),
     put("upah_min", "rupiah_invalid", "3,5 juta"),
     Break("upah_min", "range_inverted", _wage_inverted),
     put("tanggal_mulai", "date_invalid", IMPOSSIBLE_DATE),
@@ -182,7 +206,7 @@ PEMBERI_KERJA = (
 # penempatan
 
 PENEMPATAN = (
-    put("nik", "nik_invalid", _shorter("nik")),
+    *nik_breaks(),
     put("nib_pemberi_kerja", "nib_invalid", _shorter("nib_pemberi_kerja")),
     put("jabatan", "value_required", None),
     put("jabatan", "text_formula", FORMULA),
@@ -228,7 +252,7 @@ PENDUDUK_BEKERJA = (
 # pelatihan
 
 PELATIHAN = (
-    put("nik", "nik_invalid", _shorter("nik")),
+    *nik_breaks(),
     put("nama_program", "text_formula", FORMULA),
     put("lembaga", "value_required", None),
     put("tanggal_mulai", "date_invalid", IMPOSSIBLE_DATE),
@@ -260,7 +284,7 @@ def _claim_too_late(ctx: SampleContext, row: Row) -> None:
 
 
 JKP = (
-    put("nik", "nik_invalid", _shorter("nik")),
+    *nik_breaks(),
     put("tanggal_phk", "date_in_future", _future),
     put("tanggal_pengajuan", "date_before_other", _days_before("tanggal_phk", 20)),
     Break("tanggal_pengajuan", "jkp_claim_too_late", _claim_too_late),
@@ -274,6 +298,33 @@ JKP = (
     put("manfaat_bulan_ke", "integer_out_of_range", 7),
     put("status", "enum_invalid", "DIPROSES"),
 )
+
+# --------------------------------------------------------------------------------------------
+# Warnings: the row is stored, and the operator is told what to check.
+
+
+def _birth_date_corrected(ctx: SampleContext, row: Row) -> None:
+    # Dukcapil corrected the birth date; the NIK keeps the old one. A year earlier keeps the age rule.
+    row["tanggal_lahir"] = add_years(_date(row, "tanggal_lahir"), -1)
+
+
+def _sex_disagrees(ctx: SampleContext, row: Row) -> None:
+    row["jenis_kelamin"] = "P" if row["jenis_kelamin"] == "L" else "L"
+
+
+def _lives_away(ctx: SampleContext, row: Row) -> None:
+    # Registered here, living in Kota Tanjungbalai (an enclave inside Asahan) or Medan.
+    row["kode_wilayah"] = ctx.rng.choice(ctx.places.away_desa)
+    row["alamat"] = None
+
+
+WARNS: dict[str, tuple[Break, ...]] = {
+    "pencari_kerja": (
+        Break("tanggal_lahir", "nik_birth_date_mismatch", _birth_date_corrected),
+        Break("jenis_kelamin", "nik_sex_mismatch", _sex_disagrees),
+        Break("kode_wilayah", "kode_wilayah_outside_region", _lives_away),
+    ),
+}
 
 BREAKS: dict[str, tuple[Break, ...]] = {
     "pencari_kerja": PENCARI_KERJA,

@@ -6,6 +6,8 @@ weighted draw per row.
 
 from __future__ import annotations
 
+from ..domains import vocabulary
+
 # (KBJI 2014 code, job title as SIKAS operators write it)
 JOBS: tuple[tuple[str, str], ...] = (
     ("9211", "Buruh Perkebunan Kelapa Sawit"),
@@ -79,30 +81,27 @@ PENDIDIKAN_MIX = (
 )  # fmt: skip
 PENDIDIKAN_MINIMAL_MIX = ("SMP",) * 3 + ("SMA",) * 8 + ("SMK",) * 5 + ("D3",) * 2 + ("S1",) * 3 + ("SD",)
 
-# Ways the same education is written in SIKAS exports; each is accepted by values.pendidikan.
-PENDIDIKAN_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "TIDAK_SEKOLAH": ("Tidak Sekolah", "Tidak/Belum Sekolah", "Tidak Tamat SD"),
-    "SD": ("Tamat SD", "sd"),
-    "SMP": ("SLTP", "Tamat SMP", "MTs", "Tamat SLTP"),
-    "SMA": ("SLTA", "Tamat SLTA", "SMU", "MA", "sma"),
-    "SMK": ("STM", "SMEA", "Tamat SMK"),
-    "D1": ("D-I", "Diploma I"),
-    "D2": ("D-II", "Diploma II"),
-    "D3": ("D-III", "DIII", "Diploma III", "Diploma 3"),
-    "D4": ("D-IV", "Diploma IV"),
-    "S1": ("S-1", "Sarjana", "Strata 1"),
-    "S2": ("S-2", "Magister"),
-    "S3": ("S-3", "Doktor"),
-}
-SEX_SPELLINGS = {
-    "L": ("L", "L", "Laki-laki", "LAKI-LAKI", "Pria"),
-    "P": ("P", "P", "Perempuan", "PEREMPUAN", "Wanita"),
-}
+
+def _spellings(table: dict[str, str], codes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Every spelling the validator accepts for each code, from its vocabulary table."""
+    return {code: tuple(s for s, found in table.items() if found == code and s != code) for code in codes}
+
+
+# Ways the same value is written in real exports: every spelling of the vocabulary tables (the
+# Kartu Keluarga categories, madrasah, Paket A/B/C, Lk/Pr, AKL/AKAD/AKAN ...), so a sample
+# exercises all of them.
+PENDIDIKAN_SPELLINGS = _spellings(vocabulary.PENDIDIKAN, vocabulary.PENDIDIKAN_CODES)
+SEX_SPELLINGS = _spellings(vocabulary.JENIS_KELAMIN, ("L", "P"))
+PENEMPATAN_SPELLINGS = _spellings(vocabulary.JENIS_PENEMPATAN, vocabulary.JENIS_PENEMPATAN_CODES)
+# What offices type for "none" in an optional cell, weighted towards the dash.
+PLACEHOLDERS = ("-", "-", "-", "-", "--", "- tidak ada -", "N/A", "\u2013")
 
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
+# The older official spellings still typed from civil records, and common abbreviations.
+MONTHS_OTHER = {2: ("Pebruari", "Feb"), 8: ("Agt", "Agus"), 11: ("Nopember", "Nop"), 12: ("Des",)}
 
 MOBILE_PREFIXES = (
     "0812", "0813", "0821", "0822", "0823", "0852", "0853", "0857", "0858",

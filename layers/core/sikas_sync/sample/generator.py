@@ -8,8 +8,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from ..domains import get_domain
-from .breakages import BREAKS
-from .cells import Styler, styler_for
+from .breakages import BREAKS, WARNS
+from .cells import Styler, placeholder, styler_for
 from .context import SampleContext, today_of
 from .rows import FACTORIES, capacity
 from .spec import Breakage, Cell, Row, SampleResult, SampleSpec
@@ -25,11 +25,13 @@ def _stylers(slug: str) -> list[tuple[str, Styler]]:
 
 
 def generate_rows(spec: SampleSpec) -> Iterator[tuple[Row, Breakage | None]]:
-    """Rows as SIKAS exports them, each with the one error it was given (None for a valid row).
+    """Rows as SIKAS exports them, each with the one error or warning it was given (None for a
+    plain valid row; `Breakage.warning` tells which).
 
-    Exactly `round(rows * invalid_ratio)` rows are broken; which ones is decided by the seeded RNG
-    with selection sampling, so nothing is held in memory beyond the current row. A bad spec
-    raises here, before the first row is asked for.
+    Exactly `round(rows * invalid_ratio)` rows are broken and, in a domain with known warnings,
+    `spec.warned_rows` others warned; which ones is decided by the seeded RNG with selection
+    sampling, so nothing is held in memory beyond the current row. A bad spec raises here, before
+    the first row is asked for.
     """
     get_domain(spec.domain)  # raises UnknownDomain
     ctx = SampleContext(spec)
@@ -43,19 +45,32 @@ def _rows(ctx: SampleContext) -> Iterator[tuple[Row, Breakage | None]]:
     spec, rng = ctx.spec, ctx.rng
     make = FACTORIES[spec.domain]
     breaks = [b for b in BREAKS[spec.domain] if b.applies(ctx)]
+    warns = [w for w in WARNS.get(spec.domain, ()) if w.applies(ctx)]
     stylers = _stylers(spec.domain)
-    total, wanted, chosen = spec.rows, spec.broken_rows, 0
+    total = spec.rows
+    broken_left = spec.broken_rows
+    warned_left = spec.warned_rows if warns else 0
     for index in range(total):
         row = make(ctx, index)
         breakage = None
-        # Knuth's selection sampling: row `index` is picked with probability left / remaining.
-        if chosen < wanted and rng.random() * (total - index) < wanted - chosen:
-            chosen += 1
-            broken = rng.choice(breaks)
-            broken.mutate(ctx, row)
-            breakage = Breakage(index + 1, broken.column, broken.code)
+        # Knuth's selection sampling over two kinds: row `index` is broken with probability
+        # broken_left / remaining and warned with warned_left / remaining, so both counts are exact.
+        if broken_left or warned_left:
+            draw = rng.random() * (total - index)
+            kinds = breaks if draw < broken_left else warns if draw < broken_left + warned_left else None
+            if kinds is not None:
+                if kinds is breaks:
+                    broken_left -= 1
+                else:
+                    warned_left -= 1
+                chosen = rng.choice(kinds)
+                chosen.mutate(ctx, row)
+                breakage = Breakage(index + 1, chosen.column, chosen.code, warning=kinds is warns)
         for column, style in stylers:
             row[column] = style(rng, row[column])
+        for column, value in row.items():
+            if value is None:
+                row[column] = placeholder(rng)
         yield row, breakage
 
 
@@ -68,6 +83,7 @@ def write_sample(
     fields = get_domain(spec.domain).fields
     pick = itemgetter(*fields)
     broken: list[Breakage] = []
+    warned: list[Breakage] = []
     written = 0
 
     rows = generate_rows(spec)  # checks the spec before the file is created
@@ -76,7 +92,7 @@ def write_sample(
         nonlocal written
         for row, breakage in rows:
             if breakage is not None:
-                broken.append(breakage)
+                (warned if breakage.warning else broken).append(breakage)
             written += 1
             if on_progress is not None and written % PROGRESS_EVERY == 0:
                 on_progress(written)
@@ -85,4 +101,4 @@ def write_sample(
     WRITERS[spec.format](out, fields, cells(), today_of(spec))
     if on_progress is not None:
         on_progress(written)
-    return SampleResult(path=out, rows=written, broken=broken, duplicates=0)
+    return SampleResult(path=out, rows=written, broken=broken, duplicates=0, warned=warned)

@@ -50,13 +50,19 @@ class People:
         return f"{self._prefix()}{encoded}{serial:04d}", birth
 
     def _prefix(self) -> str:
+        # Most people carry a NIK of the region; some one of a kecamatan it lost (issued before the
+        # split), of the rest of the province, of the provinces people move from, or of anywhere.
         draw = self._rng.random()
         places = self._places
-        if draw < 0.85 or not places.nik_migrant:
+        if draw < 0.82 or not places.nik_migrant:
             return self._rng.choice(places.nik_home)
-        if draw < 0.95:
+        if draw < 0.85 and places.nik_retired:
+            return self._rng.choice(places.nik_retired)
+        if draw < 0.94:
             return self._rng.choice(places.nik_province)
-        return self._rng.choice(places.nik_migrant)
+        if draw < 0.98 or not places.nik_far:
+            return self._rng.choice(places.nik_migrant)
+        return self._rng.choice(places.nik_far)
 
     def birth(self, on: dt.date, youngest: int, oldest: int) -> dt.date:
         """A birth date making the person at least `youngest - 1` on `on`, skewed to the young."""

@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from stdnum.id import nik as stdnum_nik
-
+from ..domains.vocabulary import NIK_PROVINCES
 from ..reference import wilayah
 
 # Provinces people commonly move to Asahan from: Aceh, West Sumatra, Riau, Jakarta, Java.
 MIGRATION_PROVINCES = ("11", "13", "14", "31", "32", "33", "35")
+FAR_PREFIXES_PER_PROVINCE = 3  # a few kecamatan of every other province, Papua's and Kaltara's too
+# Kota Tanjungbalai (an enclave inside Asahan) and Kota Medan: where Asahan's job seekers also live.
+AWAY_CITIES = ("12.74", "12.71")
+# Kecamatan that left a region but live on in the NIKs issued before (a NIK is never reissued):
+# Asahan's 12.09.01-07 became Kabupaten Batu Bara in 2007 and are no longer in Kemendagri's table.
+RETIRED_NIK_PREFIXES: dict[str, tuple[str, ...]] = {
+    "12.09": ("120901", "120902", "120903", "120904", "120905", "120906", "120907"),
+}
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity hash: one instance per region (places_for)
@@ -21,9 +28,12 @@ class Places:
     kecamatan: tuple[str, ...]  # kecamatan codes within the region
     aggregates: tuple[str, ...]  # kabupaten/kota and kecamatan codes within the region
     elsewhere: tuple[str, ...]  # work places outside the region (Medan and the like)
+    away_desa: tuple[str, ...]  # desa outside the region where its people also live (Tanjungbalai, Medan)
     nik_home: tuple[str, ...]  # 6-digit NIK prefixes of kecamatan within the region
+    nik_retired: tuple[str, ...]  # prefixes of kecamatan the region had when older NIKs were issued
     nik_province: tuple[str, ...]  # the rest of the region's province
-    nik_migrant: tuple[str, ...]  # other provinces
+    nik_migrant: tuple[str, ...]  # the provinces people move from most
+    nik_far: tuple[str, ...]  # every other Kemendagri province
 
     def outside(self, level: wilayah.Level) -> str:
         """A real code of `level` that is not within the region (another kabupaten's)."""
@@ -47,9 +57,18 @@ def _within(region: str, level: wilayah.Level) -> list[wilayah.Wilayah]:
 
 
 def _nik_prefixes(codes: list[wilayah.Wilayah]) -> tuple[str, ...]:
-    # python-stdnum knows only the kabupaten it lists; a NIK from a newer one would not validate.
-    compact = (w.kode.replace(".", "") for w in codes)
-    return tuple(c for c in compact if stdnum_nik.is_valid(c + "0101900001"))
+    # Every kecamatan code is a NIK prefix: the NIK rule checks the province, not a place list.
+    return tuple(w.kode.replace(".", "") for w in codes)
+
+
+def _retired(region: str) -> tuple[str, ...]:
+    return tuple(
+        prefix
+        for parent, prefixes in RETIRED_NIK_PREFIXES.items()
+        if parent.startswith(region) or region.startswith(parent)
+        for prefix in prefixes
+        if prefix.startswith(region.replace(".", ""))
+    )
 
 
 @lru_cache(maxsize=8)
@@ -74,7 +93,17 @@ def places_for(region: str) -> Places:
     home = _nik_prefixes(kecamatan)
     rest = [w for w in wilayah.children(province, "kecamatan") if not wilayah.is_within(w.kode, region)]
     migrant = [w for p in MIGRATION_PROVINCES if p != province for w in wilayah.children(p, "kecamatan")]
+    far = [
+        w
+        for p in sorted(NIK_PROVINCES - {province, *MIGRATION_PROVINCES})
+        for w in sorted(wilayah.children(p, "kecamatan"), key=lambda w: w.kode)[:FAR_PREFIXES_PER_PROVINCE]
+    ]
     city = [w.kode for w in wilayah.children("12.71", "kecamatan")]  # Kota Medan
+    away = [
+        w.kode
+        for c in AWAY_CITIES
+        for w in sorted(wilayah.children(c, "desa_kelurahan"), key=lambda w: w.kode)
+    ]
     return Places(
         region=region,
         region_level=found.tingkat,
@@ -83,7 +112,11 @@ def places_for(region: str) -> Places:
         aggregates=tuple(w.kode for w in kabupaten + kecamatan),
         elsewhere=tuple(c for c in city if not wilayah.is_within(c, region))
         or (_outside(region, "kecamatan"),),
+        away_desa=tuple(c for c in away if not wilayah.is_within(c, region))
+        or (_outside(region, "desa_kelurahan"),),
         nik_home=home or _nik_prefixes(rest[:50]),
+        nik_retired=_retired(region),
         nik_province=_nik_prefixes(sorted(rest, key=lambda w: w.kode)) or home,
         nik_migrant=_nik_prefixes(sorted(migrant, key=lambda w: w.kode)),
+        nik_far=_nik_prefixes(far),
     )

@@ -165,7 +165,7 @@ def penempatan(ctx: SampleContext, i: int) -> Row:
         "jabatan": jabatan,
         "kbji": kbji if rng.random() < 0.7 else None,
         "tanggal_diterima": diterima,
-        "jenis_penempatan": jenis if rng.random() < 0.7 else jenis.replace("_", " ").title(),
+        "jenis_penempatan": jenis,
         "id_lowongan": f"LWG-{posted:%Y%m}-{rng.randrange(1, 5000):06d}" if rng.random() < 0.5 else None,
     }
 

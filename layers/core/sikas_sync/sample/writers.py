@@ -24,6 +24,9 @@ from .spec import Cell, Format
 
 Writer = Callable[[Path, Sequence[str], Iterable[Sequence[Cell]], dt.date], None]
 DATE_FORMAT = "DD/MM/YYYY"  # how an Indonesian-locale Excel shows dates
+# Rows below the data that Excel still saves: cells once formatted or cleared, with no value. The
+# validator skips them (domains.md v2: a row of empty cells is no data row).
+TRAILING_EMPTY_ROWS = 2
 
 
 def write_csv(out: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]], today: dt.date) -> None:
@@ -32,6 +35,7 @@ def write_csv(out: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]], 
         writer = csv.writer(stream)
         writer.writerow(header)
         writer.writerows(rows)
+        writer.writerows([[""] * len(header)] * TRAILING_EMPTY_ROWS)  # ",,,,": what Excel writes
 
 
 def _json_default(value: object) -> str:
@@ -93,6 +97,12 @@ def _xlsx_cell(sheet: Any, value: Cell) -> Any:
     return value
 
 
+def _formatted_empty(sheet: Any) -> Any:
+    cell = WriteOnlyCell(sheet, None)
+    cell.number_format = DATE_FORMAT  # a styled cell with no value, as a cleared row keeps
+    return cell
+
+
 def write_xlsx(out: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]], today: dt.date) -> None:
     workbook = Workbook(write_only=True)
     stamp = dt.datetime.combine(today, dt.time())
@@ -102,6 +112,8 @@ def write_xlsx(out: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]],
     sheet.append(list(header))
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
+    for _ in range(TRAILING_EMPTY_ROWS):
+        sheet.append([_formatted_empty(sheet) for _ in header])
     archive = _PinnedZip(out, stamp)
     try:
         ExcelWriter(workbook, archive).save()
