@@ -62,13 +62,8 @@ def _nik_prefixes(codes: list[wilayah.Wilayah]) -> tuple[str, ...]:
 
 
 def _retired(region: str) -> tuple[str, ...]:
-    return tuple(
-        prefix
-        for parent, prefixes in RETIRED_NIK_PREFIXES.items()
-        if parent.startswith(region) or region.startswith(parent)
-        for prefix in prefixes
-        if prefix.startswith(region.replace(".", ""))
-    )
+    compact = region.replace(".", "")
+    return tuple(p for prefixes in RETIRED_NIK_PREFIXES.values() for p in prefixes if p.startswith(compact))
 
 
 @lru_cache(maxsize=8)
