@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,10 @@ from sikas_sync.domains import DOMAINS, get_domain
 from sikas_sync.domains import values as v
 from sikas_sync.reference import wilayah
 from sikas_sync.sample import SampleSpec, generate_rows, write_sample
-from sikas_sync.sample.breakages import BREAKS, WARNS
+from sikas_sync.sample.breakages import BREAKS, WARNS, Break
 from sikas_sync.sample.catalog import PENDIDIKAN_SPELLINGS, PENEMPATAN_SPELLINGS, SEX_SPELLINGS
 from sikas_sync.sample.context import SampleContext
-from sikas_sync.sample.generator import _stylers
+from sikas_sync.sample.generator import _stylers, write_as_offices_do
 from sikas_sync.sample.places import RETIRED_NIK_PREFIXES
 from sikas_sync.sample.rows import FACTORIES
 from sikas_sync.validation.validator import row_errors
@@ -42,6 +43,17 @@ def _warnings(slug: str, row: dict[str, Any]) -> list[tuple[str | None, str]]:
     model = get_domain(slug).model
     record = model.model_validate(row, context=CONTEXT)
     return [(w["column"], w["code"]) for w in model.row_warnings(row, record.__dict__, CONTEXT)]
+
+
+def _rows_with(change: Break, slug: str, seed: int, count: int = 40) -> Iterator[dict[str, Any]]:
+    """Rows of every shape with one known change, written as the generator writes them."""
+    ctx = SampleContext(SampleSpec(slug, count, seed=seed, today=TODAY))
+    stylers = _stylers(slug)
+    for i in range(count):
+        row = FACTORIES[slug](ctx, i)
+        change.mutate(ctx, row)
+        write_as_offices_do(ctx.rng, row, stylers)
+        yield row
 
 
 RETIRED = {prefix for prefixes in RETIRED_NIK_PREFIXES.values() for prefix in prefixes}
@@ -201,13 +213,7 @@ def test_rows_carry_the_spellings_offices_write() -> None:
 )
 def test_each_warning_keeps_the_row_valid_with_exactly_its_warning(slug: str, index: int) -> None:
     warned = WARNS[slug][index]
-    ctx = SampleContext(SampleSpec(slug, 40, seed=index, today=TODAY))
-    stylers = _stylers(slug)
-    for i in range(40):
-        row = FACTORIES[slug](ctx, i)
-        warned.mutate(ctx, row)
-        for column, style in stylers:
-            row[column] = style(ctx.rng, row[column])
+    for row in _rows_with(warned, slug, seed=index):
         assert _errors(slug, row) == [], row
         assert _warnings(slug, row) == [(warned.column, warned.code)], row
 
@@ -276,13 +282,7 @@ def test_bad_spec_is_refused() -> None:
 def test_each_breakage_gives_exactly_its_error(slug: str, index: int) -> None:
     """Every known breakage, on rows of every shape, yields its one error and nothing else."""
     broken = BREAKS[slug][index]
-    ctx = SampleContext(SampleSpec(slug, 40, seed=index, today=TODAY))
-    stylers = _stylers(slug)
-    for i in range(40):
-        row = FACTORIES[slug](ctx, i)
-        broken.mutate(ctx, row)
-        for column, style in stylers:
-            row[column] = style(ctx.rng, row[column])
+    for row in _rows_with(broken, slug, seed=index):
         assert _errors(slug, row) == [(broken.column, broken.code)], row
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from operator import itemgetter
@@ -66,12 +67,17 @@ def _rows(ctx: SampleContext) -> Iterator[tuple[Row, Breakage | None]]:
                 chosen = rng.choice(kinds)
                 chosen.mutate(ctx, row)
                 breakage = Breakage(index + 1, chosen.column, chosen.code, warning=kinds is warns)
-        for column, style in stylers:
-            row[column] = style(rng, row[column])
-        for column, value in row.items():
-            if value is None:
-                row[column] = placeholder(rng)
+        write_as_offices_do(rng, row, stylers)
         yield row, breakage
+
+
+def write_as_offices_do(rng: random.Random, row: Row, stylers: list[tuple[str, Styler]]) -> None:
+    """Rewrite a canonical row's cells in the spellings offices use, blanks as placeholders now and then."""
+    for column, style in stylers:
+        row[column] = style(rng, row[column])
+    for column, value in row.items():
+        if value is None:
+            row[column] = placeholder(rng)
 
 
 def write_sample(
