@@ -18,7 +18,11 @@ RECONCILIATION_PREFIX = "reconciliation/"
 SMDATA_PREFIX = "smdata/"
 OUTBOX_PREFIX = "outbox/"  # what goes back to SIKAS: status, ministry-only records, per-upload results
 OUTBOX_RESULTS_PREFIX = OUTBOX_PREFIX + "results/"  # + the upload's key + ".csv", written by ingest too
-SYSTEM_PREFIXES = (REPORTS_PREFIX, QUARANTINE_PREFIX, RECONCILIATION_PREFIX, SMDATA_PREFIX, OUTBOX_PREFIX)
+AUDIT_PREFIX = "audit/"  # the project's own audit entries (erasure), kept without expiry
+ERASURE_AUDIT_PREFIX = AUDIT_PREFIX + "erasure/"
+SYSTEM_PREFIXES = (
+    REPORTS_PREFIX, QUARANTINE_PREFIX, RECONCILIATION_PREFIX, SMDATA_PREFIX, OUTBOX_PREFIX, AUDIT_PREFIX,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from stack_support import (
 
 from exports import WHOLE_NIK, Export, sample_export
 from sikas_sync.embedded import EmbeddedStack
-from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX
+from sikas_sync.resources import ERASURE_AUDIT_PREFIX, QUARANTINE_PREFIX, REPORTS_PREFIX
 
 # Invocations that only see S3 test events publish no metric; Powertools warns about that.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
@@ -203,6 +203,18 @@ def test_an_export_under_an_unknown_prefix_is_reported(
     assert records(stack) == {}
     assert report(stack, key)["reason_code"] == "prefix_unknown"
     assert stack.invoke_scheduled("sweep")["stray_files"] == 0  # reported once, then left alone
+
+
+def test_the_erasure_audit_entries_are_no_stray_exports(stack: EmbeddedStack) -> None:
+    audit_key = f"{ERASURE_AUDIT_PREFIX}2026-12-02/00000000-0000-4000-8000-000000000001.json"
+    stack.clients["s3"].put_object(Bucket=stack.bucket, Key=audit_key, Body=b'{"domain": "jkp"}')
+
+    result = stack.invoke_scheduled("sweep")
+
+    assert result["stray_files"] == 0
+    assert keys(stack, REPORTS_PREFIX) == []
+    assert keys(stack, QUARANTINE_PREFIX) == []
+    assert keys(stack, ERASURE_AUDIT_PREFIX) == [audit_key]
 
 
 def test_reports_hold_no_whole_nik(stack: EmbeddedStack, tmp_path: Path) -> None:

@@ -36,10 +36,11 @@ from ..domains.values import WIB
 from ..domains.values import nik as normalise_nik
 from ..ingest.record_ids import record_id
 from ..privacy import mask_nik
+from ..resources import ERASURE_AUDIT_PREFIX
 
 log = logging.getLogger(__name__)
 
-AUDIT_PREFIX = "audit/erasure/"
+AUDIT_PREFIX = ERASURE_AUDIT_PREFIX  # the sweep leaves it alone: resources.SYSTEM_PREFIXES
 NIK_FIELD = "nik"
 MAX_REQUESTER_CHARS = 200
 _PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]+$")
