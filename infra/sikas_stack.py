@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
-from sikas_constructs.audit import TRAIL_LOG_GROUP, AuditTrail
+from sikas_constructs.audit import AuditTrail
 from sikas_constructs.delivery import Delivery
 from sikas_constructs.erasure import Erasure
-from sikas_constructs.function import Shared, log_group_name
+from sikas_constructs.function import Shared
 from sikas_constructs.ingest import Ingest
 from sikas_constructs.layers import SharedLayers
 from sikas_constructs.monitoring import AlarmSettings, AlarmSettingsError, Monitoring
@@ -119,7 +119,9 @@ class SikasSyncStack(Stack):
             ERASE_FUNCTION,
         ]
         self.encryption = DataKey(
-            self, "Encryption", log_group_names=[*(log_group_name(f) for f in functions), TRAIL_LOG_GROUP]
+            self,
+            "Encryption",
+            log_group_names=[*(plan.log_group_name(f) for f in functions), plan.trail_log_group_name],
         )
         key = self.encryption.key
         self.secrets = Secrets(
@@ -185,6 +187,7 @@ class SikasSyncStack(Stack):
             access_logs=self.inbox.access_logs,
             audited_functions=[self.erasure.function.function],
             retention=settings.retention,
+            log_group_name=plan.trail_log_group_name,
         )
         self.monitoring = Monitoring(
             self,

@@ -25,7 +25,6 @@ from constructs import Construct
 from .naming import pin_logical_id
 from .retention import Retention, expire_all
 
-TRAIL_LOG_GROUP = "/sikas-sync/audit-trail"
 TRAIL_LOGS_RETENTION = logs.RetentionDays.ONE_YEAR
 
 
@@ -45,6 +44,7 @@ class AuditTrail(Construct):
         access_logs: s3.IBucket,
         audited_functions: Sequence[lambda_.IFunction],
         retention: Retention,
+        log_group_name: str,  # ResourcePlan.trail_log_group_name: one per regency
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -70,7 +70,7 @@ class AuditTrail(Construct):
         self.log_group = logs.LogGroup(
             self,
             "Logs",
-            log_group_name=TRAIL_LOG_GROUP,
+            log_group_name=log_group_name,
             retention=TRAIL_LOGS_RETENTION,
             encryption_key=key,
             removal_policy=RemovalPolicy.RETAIN,

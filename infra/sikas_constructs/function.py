@@ -34,10 +34,6 @@ TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem"]
 TABLE_READ_WRITE = [*TABLE_READ, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]
 
 
-def log_group_name(plan: FunctionPlan) -> str:
-    return f"/aws/lambda/{plan.name}"
-
-
 @dataclass(frozen=True)
 class Shared:
     """What every function of the stack is built with or may be granted."""
@@ -116,7 +112,7 @@ class PlannedFunction(Construct):
         self.log_group = logs.LogGroup(
             self,
             "Logs",
-            log_group_name=log_group_name(plan),
+            log_group_name=shared.plan.log_group_name(plan),
             retention=LOG_RETENTION,
             encryption_key=shared.key,
             removal_policy=RemovalPolicy.RETAIN,  # the audit trail outlives a redeployment
@@ -138,7 +134,7 @@ class PlannedFunction(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            function_name=plan.name,
+            function_name=shared.plan.function_name(plan),
             description=f"sikas-sync {plan.name}",
             runtime=RUNTIME,
             architecture=ARCHITECTURE,

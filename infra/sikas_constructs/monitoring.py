@@ -35,7 +35,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from sikas_sync import telemetry as t
-from sikas_sync.resources import ResourcePlan
+from sikas_sync.resources import ResourcePlan, deployment_name
 
 from .function import PlannedFunction
 from .nag import acknowledge
@@ -142,19 +142,21 @@ class AlarmSettings:
 
 def name_prefix(region_code: str) -> str:
     """`sikas-sync-12-09`: alarms, dashboard and queries of one kabupaten/kota's stack."""
-    return "sikas-sync-" + region_code.replace(".", "-")
+    return deployment_name(region_code)
 
 
 def app_metric(
     name: str,
     *,
+    service: str,
     domain: str | None = None,
     statistic: str = "Sum",
     label: str | None = None,
     period: Duration | None = None,
 ) -> cloudwatch.Metric:
-    """One of the functions' metrics (sikas_sync.telemetry), of one domain or over all domains."""
-    dimensions = {t.DIMENSION_SERVICE: t.SERVICE}
+    """One of the functions' metrics (sikas_sync.telemetry), of one domain or over all domains, as
+    one regency's functions publish it (`service` is telemetry.service_name of its region code)."""
+    dimensions = {t.DIMENSION_SERVICE: service}
     if domain is not None:
         dimensions[t.DIMENSION_DOMAIN] = domain
     return cloudwatch.Metric(
@@ -189,6 +191,7 @@ class Monitoring(Construct):
         super().__init__(scope, construct_id)
         self.plan, self.settings = plan, settings
         self.prefix = name_prefix(plan.region_code)
+        self.service = t.service_name(plan.region_code)  # this regency's metrics only
         self.domains = list(ingest)
         self.ingest, self.push, self.functions = ingest, push, functions
         self.topic = self._topic(key)
@@ -305,7 +308,7 @@ class Monitoring(Construct):
         breaker_periods = math.ceil(settings.breaker_minutes * 60 / BREAKER_PERIOD.to_seconds())
         self._alarm(
             "breaker-open",
-            app_metric(t.BREAKER_OPEN, statistic="Maximum", period=BREAKER_PERIOD),
+            self._metric(t.BREAKER_OPEN, statistic="Maximum", period=BREAKER_PERIOD),
             threshold=1,
             periods=breaker_periods,
             description=(
@@ -316,7 +319,7 @@ class Monitoring(Construct):
         )
         self._alarm(
             "undelivered-age",
-            app_metric(t.OLDEST_UNDELIVERED_AGE, statistic="Maximum", period=UNDELIVERED_PERIOD),
+            self._metric(t.OLDEST_UNDELIVERED_AGE, statistic="Maximum", period=UNDELIVERED_PERIOD),
             threshold=settings.undelivered_hours * 3600,
             description=(
                 f"A record has waited {settings.undelivered_hours:g} hours or more for the ministry"
@@ -342,7 +345,7 @@ class Monitoring(Construct):
                 ),
             )
         outcomes = {
-            letter: app_metric(name, period=PUSH_FAILURE_PERIOD)
+            letter: self._metric(name, period=PUSH_FAILURE_PERIOD)
             for letter, name in zip("adrfb", t.PUSH_METRICS, strict=True)
         }
         self._alarm(
@@ -363,7 +366,7 @@ class Monitoring(Construct):
         for domain in self.domains:
             self._alarm(
                 f"no-upload--{domain}",
-                app_metric(t.FILES_RECEIVED, domain=domain, period=Duration.days(1)),
+                self._metric(t.FILES_RECEIVED, domain=domain, period=Duration.days(1)),
                 threshold=1,
                 periods=settings.no_upload_days,
                 comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -393,7 +396,10 @@ class Monitoring(Construct):
     # -- dashboard -------------------------------------------------------------------------------
 
     def _per_domain(self, name: str, statistic: str = "Sum") -> list[cloudwatch.IMetric]:
-        return [app_metric(name, domain=d, statistic=statistic, label=d) for d in self.domains]
+        return [self._metric(name, domain=d, statistic=statistic, label=d) for d in self.domains]
+
+    def _metric(self, name: str, **options: Any) -> cloudwatch.Metric:
+        return app_metric(name, service=self.service, **options)
 
     def _graph(
         self, title: str, metrics: Sequence[cloudwatch.IMetric], width: int = THIRD, **props: Any
@@ -457,7 +463,7 @@ class Monitoring(Construct):
         dashboard.add_widgets(
             self._graph(
                 "All domains: what the ministry answered",
-                [app_metric(name, label=name.removeprefix("Push")) for name in t.PUSH_METRICS],
+                [self._metric(name, label=name.removeprefix("Push")) for name in t.PUSH_METRICS],
                 stacked=True,
             ),
             self._graph("Accepted by the ministry", self._per_domain(t.PUSH_ACCEPTED), stacked=True),
@@ -469,7 +475,7 @@ class Monitoring(Construct):
             self._graph(
                 "Blocked (400/403: needs an operator)", self._per_domain(t.PUSH_BLOCKED), stacked=True
             ),
-            self._graph("Requests to the ministry", [app_metric(t.MINISTRY_REQUESTS, label="requests")]),
+            self._graph("Requests to the ministry", [self._metric(t.MINISTRY_REQUESTS, label="requests")]),
             cloudwatch.AlarmWidget(
                 title="Ministry circuit breaker (1: deliveries held back)",
                 alarm=self.alarms["breaker-open"],
@@ -501,8 +507,8 @@ class Monitoring(Construct):
             self._graph(
                 "Sweep: records re-queued, stray files rejected",
                 [
-                    app_metric(t.RECORDS_REQUEUED, label="re-queued"),
-                    app_metric(t.STRAY_FILES_REJECTED, label="stray files"),
+                    self._metric(t.RECORDS_REQUEUED, label="re-queued"),
+                    self._metric(t.STRAY_FILES_REJECTED, label="stray files"),
                 ],
             ),
         )

@@ -83,7 +83,7 @@ def test_ingest_function(synthesized: Synthesized, domain: str) -> None:
     plan = INGEST[domain].function
     _, function = synthesized.by_plan_name("AWS::Lambda::Function")[plan.name]
     properties = function["Properties"]
-    assert properties["FunctionName"] == plan.name
+    assert properties["FunctionName"] == PLAN.function_name(plan) == f"sikas-sync-12-09-{plan.name}"
     assert properties["Runtime"] == "python3.14"
     assert properties["Architectures"] == ["arm64"]
     assert properties["Handler"] == "handler.lambda_handler"

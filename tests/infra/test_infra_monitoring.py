@@ -85,7 +85,7 @@ def topic_id(monitored: Synthesized) -> str:
 
 
 def app_dimensions(domain: str | None = None) -> list[dict[str, str]]:
-    dims = [{"Name": "service", "Value": "sikas-sync"}]
+    dims = [{"Name": "service", "Value": "sikas-sync-12-09"}]
     if domain is not None:
         dims.append({"Name": "domain", "Value": domain})
     return dims
@@ -347,7 +347,7 @@ def test_uploads_show_every_ingest_metric_for_every_domain(monitored: Synthesize
     seen: dict[str, set[str]] = {}
     for widget in widgets:
         for namespace, metric, dims in widget_metrics(widget):
-            assert (namespace, dims["service"]) == ("SikasSync", "sikas-sync")
+            assert (namespace, dims["service"]) == ("SikasSync", "sikas-sync-12-09")
             seen.setdefault(metric, set()).add(dims["domain"])
     assert seen == {name: set(DOMAINS) for name in t.INGEST_METRICS}
     arrived = titled(widgets, "Files received in the selected time range")
@@ -452,9 +452,9 @@ def test_a_files_story_follows_its_key_through_ingest_push_and_sweep(monitored: 
     assert "counts.created" in query["QueryString"]
     assert "| sort @timestamp asc" in query["QueryString"]
     groups_ = log_groups_of(monitored, query)
-    assert {f"/aws/lambda/{p.function.name}" for p in PLAN.ingest} | {
-        "/aws/lambda/push",
-        "/aws/lambda/sweep",
+    assert {PLAN.log_group_name(p.function) for p in PLAN.ingest} | {
+        "/aws/lambda/sikas-sync-12-09-push",
+        "/aws/lambda/sikas-sync-12-09-sweep",
     } == groups_
 
 
@@ -464,17 +464,19 @@ def test_rejected_rows_and_refusals_are_counted_by_code(monitored: Synthesized) 
     assert re.search(
         r"stats sum\(error_rows\) as rows_rejected.* by domain, error_code, column", rows["QueryString"]
     )
-    assert log_groups_of(monitored, rows) == {f"/aws/lambda/{p.function.name}" for p in PLAN.ingest}
+    assert log_groups_of(monitored, rows) == {PLAN.log_group_name(p.function) for p in PLAN.ingest}
     refusals = by_number(monitored, "3")
     assert f'filter message = "{t.LOG_MINISTRY_REFUSAL}"' in refusals["QueryString"]
     assert "by domain, error_code, error_field" in refusals["QueryString"]
-    assert log_groups_of(monitored, refusals) == {"/aws/lambda/push"}
+    assert log_groups_of(monitored, refusals) == {"/aws/lambda/sikas-sync-12-09-push"}
 
 
 def test_a_records_journey_and_the_slowest_invocations(monitored: Synthesized) -> None:
     journey = by_number(monitored, "4")
     assert f'filter @message like "{RECORD_ID_PLACEHOLDER}"' in journey["QueryString"]
-    assert {"/aws/lambda/push", "/aws/lambda/sweep"} <= log_groups_of(monitored, journey)
+    assert {"/aws/lambda/sikas-sync-12-09-push", "/aws/lambda/sikas-sync-12-09-sweep"} <= log_groups_of(
+        monitored, journey
+    )
     slowest = by_number(monitored, "5")
     assert 'filter @type = "REPORT"' in slowest["QueryString"]
     assert "sort @duration desc" in slowest["QueryString"]

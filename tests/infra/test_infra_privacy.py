@@ -15,7 +15,6 @@ from aws_cdk.assertions import Template
 from infra_support import ROOT, Synthesized, as_list, logical_id, statements
 
 from app import cdk_json_context
-from sikas_constructs.audit import TRAIL_LOG_GROUP
 from sikas_constructs.ingest import own_records
 from sikas_constructs.retention import CONTEXT_PREFIX, Retention
 from sikas_constructs.storage import Inbox
@@ -173,7 +172,7 @@ def test_cloudtrail_records_who_touched_the_inbox_and_who_invoked_erase(synthesi
     assert management == {"IncludeManagementEvents": True, "ReadWriteType": "WriteOnly"}
     group_id = logical_id(trail["CloudWatchLogsLogGroupArn"])
     group = synthesized.resources[group_id]["Properties"]
-    assert group["LogGroupName"] == TRAIL_LOG_GROUP
+    assert group["LogGroupName"] == "/sikas-sync-12-09/audit-trail"
     assert group["KmsKeyId"] == KEY_ARN
 
 

@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 from infra_support import Synthesized, as_list, logical_id, statements
 
-from sikas_constructs.audit import TRAIL_LOG_GROUP
-from sikas_constructs.function import log_group_name
 from sikas_constructs.security import HMAC_KEY_LENGTH
 from sikas_constructs.storage import planned_tables
 from sikas_sync.adapters.secrets import hmac_key
@@ -49,7 +47,7 @@ def test_key_policy_lets_logs_use_it_for_the_function_log_groups_only(synthesize
         ERASE_FUNCTION,
     ]
     # The functions' groups and the audit trail's, nothing else.
-    assert names == {log_group_name(f) for f in functions} | {TRAIL_LOG_GROUP}
+    assert names == {PLAN.log_group_name(f) for f in functions} | {PLAN.trail_log_group_name}
     (s3,) = [s for s in statements(policy) if s.get("Sid") == "S3NotificationsIntoEncryptedQueues"]
     assert s3["Principal"] == {"Service": "s3.amazonaws.com"}
     assert set(s3["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
@@ -198,7 +196,7 @@ def test_function_log_groups(synthesized: Synthesized) -> None:
     for name, (_, function) in functions.items():
         group_id = logical_id(function["Properties"]["LoggingConfig"]["LogGroup"])
         group = groups[group_id]
-        assert group["Properties"]["LogGroupName"] == f"/aws/lambda/{name}"
+        assert group["Properties"]["LogGroupName"] == f"/aws/lambda/sikas-sync-12-09-{name}"
         assert group["Properties"]["KmsKeyId"] == KEY_ARN
         assert group["Properties"]["RetentionInDays"] == 365
         assert group["DeletionPolicy"] == "Retain"

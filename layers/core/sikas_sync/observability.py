@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -14,7 +15,11 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from .privacy import is_personal_key, mask_nik_shaped
-from .telemetry import DIMENSION_DOMAIN, NAMESPACE, SERVICE
+from .resources import DEFAULT_REGION_CODE
+from .telemetry import DIMENSION_DOMAIN, NAMESPACE, service_name
+
+# A function serves one regency (its REGION_CODE, set by the stack): its metrics carry that regency.
+SERVICE = service_name(os.environ.get("REGION_CODE", DEFAULT_REGION_CODE))
 
 __all__ = ["NAMESPACE", "SERVICE", "logger", "metrics", "publish_domain_metrics", "redact", "tracer"]
 

@@ -25,6 +25,12 @@ SYSTEM_PREFIXES = (
 )  # fmt: skip
 
 
+def deployment_name(region_code: str) -> str:
+    """`sikas-sync-12-09`: what every physical name of one kabupaten/kota's deployment starts with,
+    so that several regencies (a province hosting its own) deploy side by side in one account."""
+    return "sikas-sync-" + region_code.replace(".", "-")
+
+
 @dataclass(frozen=True)
 class QueuePlan:
     name: str  # logical name; CDK lets CloudFormation pick the physical one
@@ -114,6 +120,21 @@ class ResourcePlan:
     def ingest_for(self, domain: str) -> IngestPlan:
         return next(plan for plan in self.ingest if plan.domain == domain)
 
+    @property
+    def deployment(self) -> str:
+        return deployment_name(self.region_code)
+
+    def function_name(self, function: FunctionPlan) -> str:
+        """The function's physical name: `sikas-sync-12-09-ingest-jkp`, at most 64 characters."""
+        return f"{self.deployment}-{function.name}"
+
+    def log_group_name(self, function: FunctionPlan) -> str:
+        return f"/aws/lambda/{self.function_name(function)}"
+
+    @property
+    def trail_log_group_name(self) -> str:
+        return f"/{self.deployment}/audit-trail"
+
 
 # Lambda processes one export per message; the visibility timeout is 6x the function timeout as
 # AWS recommends for SQS event sources, so a slow retry never overlaps a running invocation.
@@ -199,8 +220,9 @@ def resource_plan(
             ministry_rate_limit_per_s=None,
             sweep_stale_after_s=seconds(15 * 60),
         ),
-        hmac_secret_name="sikas-sync/record-id-key",  # noqa: S106 - the secret's name, not its value
-        ministry_secret_name="sikas-sync/ministry-client",  # noqa: S106 - the secret's name, not its value
+        # Per regency: two deployments in one account must not share (or delete) each other's keys.
+        hmac_secret_name=f"sikas-sync/{region_code}/record-id-key",
+        ministry_secret_name=f"sikas-sync/{region_code}/ministry-client",
         max_file_bytes=512 * 1024 * 1024,
         sweep=ScheduledPlan(
             function=FunctionPlan(

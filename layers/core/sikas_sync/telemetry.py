@@ -8,11 +8,19 @@ nothing. Plain constants: the CDK app imports this module without Powertools' si
 
 from __future__ import annotations
 
-NAMESPACE = "SikasSync"
-SERVICE = "sikas-sync"
+from .resources import deployment_name
 
-# Dimensions. Every metric carries `service`; the per-domain ones also `domain`. Push outcomes are
-# published under both sets, so an alarm reads the total without summing nine series.
+NAMESPACE = "SikasSync"
+
+
+def service_name(region_code: str) -> str:
+    """The `service` dimension of one regency's metrics (`sikas-sync-12-09`, its deployment's name),
+    so the alarms of two regencies deployed in one account never watch each other's data points."""
+    return deployment_name(region_code)
+
+
+# Dimensions. Every metric carries `service` (its regency); the per-domain ones also `domain`. Push
+# outcomes are published under both sets, so an alarm reads the total without summing nine series.
 DIMENSION_SERVICE = "service"
 DIMENSION_DOMAIN = "domain"
 

@@ -84,7 +84,7 @@ def test_ingest_publishes_every_file_count_with_the_domain_dimension(
     assert {p.name for p in points} == set(t.INGEST_METRICS)
     assert all(p.dimension_sets == (("domain", "service"),) and p.unit == "Count" for p in points)
     # What the dashboard and the no-upload alarms ask for (not the function's POWERTOOLS_SERVICE_NAME).
-    assert all(p.dimensions == {"domain": "lowongan", "service": "sikas-sync"} for p in points)
+    assert all(p.dimensions == {"domain": "lowongan", "service": "sikas-sync-12-09"} for p in points)
     # Two files of one invocation: one data point each (EMF value lists), so the alarm's Sum counts files.
     assert [p.values for p in points if p.name == t.FILES_RECEIVED] == [(1.0, 1.0)]
 
@@ -160,7 +160,7 @@ def test_sweep_publishes_the_backlog_in_total_and_for_every_domain(
     points = emf_points(invoke_sweep(monkeypatch, capsys, sweep_result(BreakerStatus(), *WAITING)))
 
     totals = {p.name: (p.value, p.unit) for p in points if p.dimension_sets == (("service",),)}
-    assert all(p.dimensions["service"] == "sikas-sync" and p.namespace == "SikasSync" for p in points)
+    assert all(p.dimensions["service"] == "sikas-sync-12-09" and p.namespace == "SikasSync" for p in points)
     assert totals == {
         t.RECORDS_REQUEUED: (2, "Count"),
         t.STRAY_FILES_REJECTED: (1, "Count"),

@@ -121,7 +121,7 @@ def test_each_domain_of_a_batch_gets_its_own_outcome_counts(
         if point.name in t.PUSH_METRICS:
             # Published per domain and, from the same document, as the total over all domains.
             assert point.dimension_sets == (("domain", "service"), ("service",))
-            assert point.dimensions == {"domain": point.dimensions["domain"], "service": "sikas-sync"}
+            assert point.dimensions == {"domain": point.dimensions["domain"], "service": "sikas-sync-12-09"}
 
 
 def test_requests_and_the_breaker_are_published_once_per_invocation(

@@ -105,6 +105,6 @@ def test_with_tracing_on_the_handler_and_its_aws_calls_are_recorded(order: str) 
     assert set(by_name) == {"## lambda_handler", "s3"}
     handler, aws_call = by_name["## lambda_handler"], by_name["s3"]
     assert handler["trace_id"] == "1-5759e988-bd862e3fe1be46a994272793"
-    assert handler["annotations"] == {"ColdStart": True, "Service": "sikas-sync"}
+    assert handler["annotations"] == {"ColdStart": True, "Service": "sikas-sync-12-09"}
     assert aws_call["parent_id"] == handler["id"]
     assert aws_call["aws"]["operation"] == "ListBuckets"
