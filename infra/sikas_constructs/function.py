@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy, Size
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -143,6 +143,7 @@ class PlannedFunction(Construct):
             layers=shared.layers.all,
             timeout=Duration.seconds(plan.timeout_s),
             memory_size=plan.memory_mb,
+            ephemeral_storage_size=Size.mebibytes(plan.ephemeral_storage_mb),
             # Ingest: 1, one export per domain at a time (the core's RecordStore.write relies on it).
             reserved_concurrent_executions=plan.reserved_concurrency,
             role=self.role,

@@ -89,6 +89,10 @@ def test_ingest_function(synthesized: Synthesized, domain: str) -> None:
     assert properties["Handler"] == "handler.lambda_handler"
     assert properties["Timeout"] == plan.timeout_s
     assert properties["MemorySize"] == plan.memory_mb
+    # /tmp holds the spooled export, its unpacked shared strings and the quarantine: 4x the largest file.
+    assert properties["EphemeralStorage"] == {"Size": plan.ephemeral_storage_mb}
+    assert plan.ephemeral_storage_mb * 1024 * 1024 >= 4 * PLAN.max_file_bytes
+    assert plan.ephemeral_storage_mb <= 10240  # Lambda's maximum
     # One ingest per domain at a time: a design assumption of the core (RecordStore.write).
     assert properties["ReservedConcurrentExecutions"] == plan.reserved_concurrency == 1
     assert properties["TracingConfig"] == {"Mode": "Active"}

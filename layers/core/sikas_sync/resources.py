@@ -53,6 +53,7 @@ class FunctionPlan:
     batch_size: int  # SQS messages per invocation
     max_concurrency: int | None  # event source mapping MaximumConcurrency (2..1000); None: not set
     reserved_concurrency: int | None = None
+    ephemeral_storage_mb: int = 512  # /tmp; Lambda's default and minimum
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,12 @@ INGEST_TIMEOUT_S = 900
 PUSH_TIMEOUT_S = 60
 SCHEDULED_TIMEOUT_S = 900  # a full pull (weekly) or a Scan of the whole records table
 INGEST_MEMORY_MB = 1024
+MAX_FILE_BYTES = 512 * 1024 * 1024  # larger uploads are rejected before they are read
+# What ingest may hold in /tmp at once, per byte of the largest accepted file: the spooled export
+# (XLSX and gzip are read from a file), an XLSX's shared strings unpacked (they can exceed the
+# compressed sheet), the quarantine copy and the spooled error list.
+INGEST_TMP_PER_FILE_BYTE = 4
+INGEST_EPHEMERAL_MB = 512 + INGEST_TMP_PER_FILE_BYTE * MAX_FILE_BYTES // (1024 * 1024)
 VISIBILITY_FACTOR = 6
 
 
@@ -185,6 +192,7 @@ def resource_plan(
                 batch_size=1,  # one export per invocation: the whole 15 minutes go to one file
                 max_concurrency=None,
                 reserved_concurrency=1,  # one ingest per domain at a time: see RecordStore.write
+                ephemeral_storage_mb=INGEST_EPHEMERAL_MB,
             ),
         )
         for domain in DOMAINS
@@ -223,7 +231,7 @@ def resource_plan(
         # Per regency: two deployments in one account must not share (or delete) each other's keys.
         hmac_secret_name=f"sikas-sync/{region_code}/record-id-key",
         ministry_secret_name=f"sikas-sync/{region_code}/ministry-client",
-        max_file_bytes=512 * 1024 * 1024,
+        max_file_bytes=MAX_FILE_BYTES,
         sweep=ScheduledPlan(
             function=FunctionPlan(
                 name="sweep",
