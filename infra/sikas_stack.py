@@ -201,6 +201,7 @@ class SikasSyncStack(Stack):
                 self.erasure.function.plan.name: self.erasure.function,
             },
             settings=settings.alarms,
+            scheduled_failures=self.scheduled.failures,
         )
         self._acknowledge_cdk_managed()
         self._outputs()

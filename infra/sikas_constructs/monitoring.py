@@ -32,6 +32,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from sikas_sync import telemetry as t
@@ -187,9 +188,11 @@ class Monitoring(Construct):
         push: tuple[PlannedQueue, PlannedFunction],
         functions: Mapping[str, PlannedFunction],
         settings: AlarmSettings,
+        scheduled_failures: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
         self.plan, self.settings = plan, settings
+        self.scheduled_failures = scheduled_failures
         self.prefix = name_prefix(plan.region_code)
         self.service = t.service_name(plan.region_code)  # this regency's metrics only
         self.domains = list(ingest)
@@ -305,6 +308,18 @@ class Monitoring(Construct):
                     f"/ Ada pesan di DLQ {name}."
                 ),
             )
+        self._alarm(
+            "scheduled-failures",
+            self.scheduled_failures.metric_approximate_number_of_messages_visible(
+                period=DLQ_PERIOD, statistic="Maximum"
+            ),
+            threshold=DLQ_MESSAGES,
+            description=(
+                "A scheduled run (sweep, reconcile, report, outbox) failed and was not retried; the "
+                "next run on its schedule redoes the work. Read the function's logs. / Ada jadwal "
+                "yang gagal dijalankan."
+            ),
+        )
         breaker_periods = math.ceil(settings.breaker_minutes * 60 / BREAKER_PERIOD.to_seconds())
         self._alarm(
             "breaker-open",

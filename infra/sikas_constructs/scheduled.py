@@ -3,8 +3,10 @@ Scheduler schedule in WIB, each with only the permissions its use case needs."""
 
 from __future__ import annotations
 
+import jsii
 from aws_cdk import Aws, Duration, TimeZone
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -22,14 +24,32 @@ from sikas_sync.resources import (
 
 from .function import PlannedFunction, Shared
 from .nag import acknowledge
-from .naming import logical_id_of
+from .naming import logical_id_of, tag_plan_name
 from .storage import INBOX_BUCKET_LOGICAL_ID
 
 # A schedule that fires while the previous run still goes is not retried over and over: the next
 # run on the schedule does the same idempotent work anyway.
 RETRY_ATTEMPTS = 2
 MAX_EVENT_AGE = Duration.hours(1)
+# Scheduler invokes Lambda asynchronously; Lambda would retry a failed run twice more on its own, a
+# 15-minute reconcile or outbox run silently tripled. No Lambda retry: the next scheduled run does
+# the same idempotent work, and a failed event goes to the failures queue, whose depth is alarmed.
+ASYNC_RETRY_ATTEMPTS = 0
 TABLE_SCAN = ["dynamodb:Scan"]
+
+
+@jsii.implements(lambda_.IDestination)
+class QueueDestination:
+    """An SQS on-failure destination that grants nothing itself: ScheduledFunction grants exactly
+    what Lambda needs to put a failed event into the queue."""
+
+    def __init__(self, queue: sqs.IQueue) -> None:
+        self.queue = queue
+
+    def bind(
+        self, scope: Construct, fn: lambda_.IFunction, *, type: lambda_.DestinationType | None = None
+    ) -> lambda_.DestinationConfig:
+        return lambda_.DestinationConfig(destination=self.queue.queue_arn)
 
 
 class ScheduledFunction(Construct):
@@ -43,6 +63,7 @@ class ScheduledFunction(Construct):
         push_queue: sqs.IQueue,
         ministry_secret: secretsmanager.ISecret,
         ministry_url: str,
+        failures: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
         self.plan = plan
@@ -61,6 +82,29 @@ class ScheduledFunction(Construct):
                 ),
             },
             invoked_by_schedule=True,
+        )
+        self.function.function.configure_async_invoke(
+            retry_attempts=ASYNC_RETRY_ATTEMPTS,
+            # An event older than one period is superseded by the next run on the schedule.
+            max_event_age=Duration.seconds(max(60, min(plan.every_s, int(MAX_EVENT_AGE.to_seconds())))),
+            on_failure=QueueDestination(failures),
+        )
+        # A failed event encrypted into the failures queue: these two actions only, not the grant
+        # SqsDestination makes (Encrypt, ReEncrypt*, GenerateDataKey* on the key).
+        self.function.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="SendFailedRunToFailuresQueue",
+                actions=["sqs:SendMessage"],
+                resources=[failures.queue_arn],
+            )
+        )
+        self.function.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="EncryptFailedRunThroughSqs",
+                actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                resources=[shared.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"sqs.{Aws.REGION}.amazonaws.com"}},
+            )
         )
         # Our own role, so only schedules of this account can use it (confused-deputy guard); the
         # target grants it lambda:InvokeFunction on this function.
@@ -111,6 +155,28 @@ class Scheduled(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         plan = shared.plan
+        self.failures = sqs.Queue(
+            self,
+            "Failures",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=shared.key,
+            enforce_ssl=True,
+            retention_period=Duration.seconds(plan.scheduled_failures_retention_s),
+        )
+        tag_plan_name(self.failures, plan.scheduled_failures_queue)
+        acknowledge(
+            self.failures,
+            {
+                "Serverless-SQSRedrivePolicy": (
+                    "The on-failure destination of the scheduled functions, the end of their chain: a "
+                    "failed run waits here to be inspected (alarmed); the next scheduled run redoes it."
+                ),
+                "AwsSolutions-SQS3": (
+                    "This queue is itself the dead end of the scheduled functions' async invocations "
+                    "(their on-failure destination), alarmed on depth; it has no queue to fail over to."
+                ),
+            },
+        )
         self.by_name: dict[str, ScheduledFunction] = {}
         for scheduled in plan.scheduled:
             self.by_name[scheduled.function.name] = ScheduledFunction(
@@ -121,6 +187,7 @@ class Scheduled(Construct):
                 push_queue=push_queue,
                 ministry_secret=ministry_secret,
                 ministry_url=ministry_url,
+                failures=self.failures,
             )
         self._grant_sweep(shared, push_queue)
         self._grant_reconcile(shared, ministry_secret)

@@ -253,6 +253,7 @@ def test_both_runtimes_run_one_plan(built: Fixture) -> None:
 def test_the_same_queues(built: Fixture) -> None:
     embedded, template, small, _ = built
     planned = {name for q in _queue_plans(small).values() for name in (q.name, q.dlq_name)}
+    planned.add(small.scheduled_failures_queue)
     assert set(embedded.queues) == set(template.queues) == planned
 
 

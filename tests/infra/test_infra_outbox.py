@@ -83,7 +83,10 @@ def test_the_outbox_function_scans_records_reads_states_and_writes_only_the_outb
     key_use = granted["UseDataKeyThroughServices"]
     services = key_use["Condition"]["StringEquals"]["kms:ViaService"]
     assert [part["Fn::Join"][1][0] for part in services] == ["s3.", "dynamodb."]
-    assert len(granted) == 7  # nothing else: no secrets, no queues, no ministry
+    # A failed run goes to the scheduled functions' failures queue (its on-failure destination).
+    assert simplified["SendFailedRunToFailuresQueue"][0] == ["sqs:SendMessage"]
+    assert simplified["EncryptFailedRunThroughSqs"][0] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert len(granted) == 9  # nothing else: no secrets, no other queue, no ministry
     assert all(s["Effect"] == "Allow" for s in granted.values())
 
 

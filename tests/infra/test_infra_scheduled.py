@@ -90,3 +90,35 @@ def test_the_report_only_reads_records_and_writes_smdata_copies(synthesized: Syn
         [s for s in granted if any(str(a).startswith("dynamodb:") for a in as_list(s["Action"]))]
     )
     assert dynamodb == {"dynamodb:Scan"}
+
+
+@pytest.mark.parametrize("scheduled", PLAN.scheduled, ids=lambda s: s.function.name)
+def test_a_failed_scheduled_run_is_not_retried_and_lands_in_the_failures_queue(
+    synthesized: Synthesized, scheduled: ScheduledPlan
+) -> None:
+    """Scheduler invokes Lambda asynchronously; without a config Lambda retries a failed run twice."""
+    function_id, _ = synthesized.by_plan_name("AWS::Lambda::Function")[scheduled.function.name]
+    queue_id, queue = synthesized.by_plan_name("AWS::SQS::Queue")[PLAN.scheduled_failures_queue]
+    (config,) = [
+        c["Properties"]
+        for c in synthesized.of_type("AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": function_id}
+    ]
+    assert config["MaximumRetryAttempts"] == 0
+    assert 60 <= config["MaximumEventAgeInSeconds"] <= min(scheduled.every_s, 3600)
+    assert config["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [queue_id, "Arn"]}}}
+    assert queue["Properties"]["MessageRetentionPeriod"] == PLAN.scheduled_failures_retention_s
+
+
+def test_the_failures_queue_depth_is_alarmed(synthesized: Synthesized) -> None:
+    queue_id, _ = synthesized.by_plan_name("AWS::SQS::Queue")[PLAN.scheduled_failures_queue]
+    watching = [
+        a["Properties"]
+        for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()
+        if {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}
+        in a["Properties"].get("Dimensions", [])
+    ]
+    (alarm,) = watching
+    assert alarm["AlarmName"] == "sikas-sync-12-09-scheduled-failures"
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["TreatMissingData"] in ("notBreaching", "missing")

@@ -55,7 +55,7 @@ def test_key_policy_lets_logs_use_it_for_the_function_log_groups_only(synthesize
 
 def test_every_queue_is_kms_encrypted_and_tls_only(synthesized: Synthesized) -> None:
     queues = synthesized.of_type("AWS::SQS::Queue")
-    assert len(queues) == 2 * (len(PLAN.ingest) + 1)
+    assert len(queues) == 2 * (len(PLAN.ingest) + 1) + 1  # and the scheduled functions' failures queue
     tls_only = {
         logical_id(queue)
         for policy in synthesized.of_type("AWS::SQS::QueuePolicy").values()
@@ -253,6 +253,9 @@ def test_data_key_use_goes_through_the_services_only(synthesized: Synthesized) -
         actions = {str(a) for a in as_list(statement["Action"])}
         if statement.get("Sid") == "UseDataKeyThroughServices":
             assert actions == {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
+            assert "kms:ViaService" in statement["Condition"]["StringEquals"]
+        elif statement.get("Sid") == "EncryptFailedRunThroughSqs":  # into the failures queue
+            assert actions == {"kms:Decrypt", "kms:GenerateDataKey"}
             assert "kms:ViaService" in statement["Condition"]["StringEquals"]
         elif any(a.startswith("kms:") for a in actions):
             # The SQS event source's own grant: decrypting what it receives.

@@ -113,6 +113,9 @@ class ResourcePlan:
     reconcile: ScheduledPlan  # daily: the ministry's records against ours
     report: ScheduledPlan  # monthly: SMData aggregates of the month before
     outbox: ScheduledPlan  # daily, after reconcile: the exports back to SIKAS under `outbox/`
+    # The scheduled functions' on-failure destination: a run that failed, not retried (alarmed).
+    scheduled_failures_queue: str = "scheduled-failures"
+    scheduled_failures_retention_s: int = 14 * 24 * 3600
 
     @property
     def scheduled(self) -> tuple[ScheduledPlan, ...]:

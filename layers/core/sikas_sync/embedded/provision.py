@@ -31,6 +31,7 @@ class Provisioned:
     push_queue: QueueHandle
     ingest_queues: dict[str, QueueHandle] = field(default_factory=dict)  # by domain
     hmac_secret_name: str = ""
+    scheduled_failures_url: str = ""
 
 
 def _queue(sqs: Any, plan: QueuePlan) -> QueueHandle:
@@ -95,6 +96,10 @@ def provision(
         deliveries_table=_table(dynamodb, plan.deliveries_table),
         files_table=_table(dynamodb, plan.files_table),
         push_queue=_queue(sqs, plan.push_queue),
+        scheduled_failures_url=sqs.create_queue(
+            QueueName=plan.scheduled_failures_queue,
+            Attributes={"MessageRetentionPeriod": str(plan.scheduled_failures_retention_s)},
+        )["QueueUrl"],
     )
     notifications = []
     for ingest in plan.ingest:
