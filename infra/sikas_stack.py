@@ -38,6 +38,9 @@ class SettingsError(ValueError):
     pass
 
 
+AUDIT_TRAIL_CHOICES = ("own", "existing")
+
+
 @dataclass(frozen=True)
 class DeploymentSettings:
     """The per-deployment choices, given as CDK context (cdk.json defaults, `-c key=value`)."""
@@ -47,6 +50,9 @@ class DeploymentSettings:
     ministry_rate_limit_per_s: float | None = None
     retention: Retention = field(default_factory=Retention)  # context retention_<name>_days
     alarms: AlarmSettings = field(default_factory=AlarmSettings)  # context alarm_*
+    # `own`: the stack's own data-event trail; `existing`: the account's trail records the inbox and
+    # the erase function instead (its owner adds the selectors the stack outputs).
+    audit_trail: str = "own"
 
     def __post_init__(self) -> None:
         if not REGION_CODE_PATTERN.match(self.region_code):
@@ -56,6 +62,10 @@ class DeploymentSettings:
             raise SettingsError(f"ministry_url {self.ministry_url!r} must be an https:// URL")
         if self.ministry_rate_limit_per_s is not None and self.ministry_rate_limit_per_s <= 0:
             raise SettingsError("ministry_rate_limit_per_s must be a positive number")
+        if self.audit_trail not in AUDIT_TRAIL_CHOICES:
+            raise SettingsError(
+                f"audit_trail {self.audit_trail!r} must be one of {', '.join(AUDIT_TRAIL_CHOICES)}"
+            )
 
     @classmethod
     def from_context(cls, get: Any) -> DeploymentSettings:
@@ -79,6 +89,7 @@ class DeploymentSettings:
             ministry_rate_limit_per_s=rate_value,
             retention=retention,
             alarms=alarms,
+            audit_trail=str(get("audit_trail") or cls.audit_trail),
         )
 
     def plan(self) -> ResourcePlan:
@@ -121,7 +132,10 @@ class SikasSyncStack(Stack):
         self.encryption = DataKey(
             self,
             "Encryption",
-            log_group_names=[*(plan.log_group_name(f) for f in functions), plan.trail_log_group_name],
+            log_group_names=[
+                *(plan.log_group_name(f) for f in functions),
+                *([plan.trail_log_group_name] if settings.audit_trail == "own" else []),
+            ],
         )
         key = self.encryption.key
         self.secrets = Secrets(
@@ -179,15 +193,19 @@ class SikasSyncStack(Stack):
             ministry_secret=self.secrets.ministry_client,
             ministry_url=settings.ministry_url,
         )
-        self.audit = AuditTrail(
-            self,
-            "AuditTrail",
-            key=key,
-            inbox=self.inbox.bucket,
-            access_logs=self.inbox.access_logs,
-            audited_functions=[self.erasure.function.function],
-            retention=settings.retention,
-            log_group_name=plan.trail_log_group_name,
+        self.audit = (
+            None
+            if settings.audit_trail == "existing"
+            else AuditTrail(
+                self,
+                "AuditTrail",
+                key=key,
+                inbox=self.inbox.bucket,
+                access_logs=self.inbox.access_logs,
+                audited_functions=[self.erasure.function.function],
+                retention=settings.retention,
+                log_group_name=plan.trail_log_group_name,
+            )
         )
         self.monitoring = Monitoring(
             self,
@@ -223,6 +241,10 @@ class SikasSyncStack(Stack):
             outputs[queue_output] = ingest.queue.queue.queue_url
             outputs[dlq_output] = ingest.queue.dlq.queue_url
         outputs["SikasAccessPolicyArn"] = self.sikas_access.policy.managed_policy_arn
+        if self.audit is None:
+            # What the account's trail must record instead (docs/OPERATIONS.md, "audit trail").
+            outputs["AuditInboxObjectsArn"] = self.inbox.bucket.arn_for_objects("")
+            outputs["AuditEraseFunctionArn"] = self.erasure.function.function.function_arn
         if self.sikas_access.role is not None:
             outputs["SikasRoleArn"] = self.sikas_access.role.role_arn
         for name, value in outputs.items():

@@ -1,6 +1,11 @@
 """The audit trail an auditor can read: CloudTrail data events of the inbox bucket (who put or read
-which export, with the caller's identity) and of the erase function (who asked for an erasure), plus
-the account's write management events (who changed a key, a policy, a role).
+which export, with the caller's identity) and of the erase function (who asked for an erasure).
+
+Data events only, in this region only: the account's own trail already records management events
+(who changed a key, a policy, a role) for every region, and a second copy of them would be paid for
+again in every regency's stack (and a region holds at most 5 trails). With context
+`audit_trail=existing` the stack makes no trail at all and the account's trail takes the two data
+event selectors (docs/OPERATIONS.md).
 
 Log files are encrypted with the data key and signed (log file validation: a changed or deleted file
 is detected by `aws cloudtrail validate-logs`), kept in their own bucket, and also delivered to an
@@ -82,9 +87,9 @@ class AuditTrail(Construct):
             bucket=self.bucket,
             encryption_key=key,
             enable_file_validation=True,
-            is_multi_region_trail=True,
-            include_global_service_events=True,  # IAM and STS changes are logged in us-east-1
-            management_events=cloudtrail.ReadWriteType.WRITE_ONLY,
+            is_multi_region_trail=False,  # the inbox and the function live in this region
+            include_global_service_events=False,  # management events: the account's trail
+            management_events=cloudtrail.ReadWriteType.NONE,
             send_to_cloud_watch_logs=True,
             cloud_watch_log_group=self.log_group,
         )

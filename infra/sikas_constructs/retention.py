@@ -19,8 +19,8 @@ outbox_days 30             `outbox/`: the files SIKAS collects (status with NIKs
                            records, per-upload results). SIKAS fetches them daily; a month covers an
                            outage on its side. Each rewrite of a results file starts its month anew.
 access_logs_days 365       S3 server access logs of the inbox: who put or read which export.
-audit_trail_days 365       CloudTrail log files of the inbox and the erase function (data events) and
-                           the account's management events: the breach investigation's evidence.
+audit_trail_days 365       CloudTrail log files of the inbox and the erase function (data events):
+                           the breach investigation's evidence.
 incomplete_upload_days 3   Parts of multipart uploads never completed: unreadable, but still data.
 
 `audit/` (erasure audit entries) never expires: the proof that an erasure was done must outlive it.

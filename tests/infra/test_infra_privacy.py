@@ -6,13 +6,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
-from infra_support import ROOT, Synthesized, as_list, logical_id, statements
+from infra_support import ROOT, Synthesized, as_list, logical_id, statements, synthesize
 
 from app import cdk_json_context
 from sikas_constructs.ingest import own_records
@@ -156,7 +157,10 @@ def test_cloudtrail_records_who_touched_the_inbox_and_who_invoked_erase(synthesi
     assert trail["EnableLogFileValidation"] is True
     assert trail["KMSKeyId"] == KEY_ARN
     assert trail["S3BucketName"] == {"Ref": "AuditTrailBucket"}
-    assert trail["IsMultiRegionTrail"] is True
+    # Data events of this region's inbox and erase function only: management events are the account
+    # trail's, not a paid copy per regency.
+    assert trail["IsMultiRegionTrail"] is False
+    assert trail["IncludeGlobalServiceEvents"] is False
     data = {
         selector["DataResources"][0]["Type"]: selector
         for selector in trail["EventSelectors"]
@@ -168,12 +172,33 @@ def test_cloudtrail_records_who_touched_the_inbox_and_who_invoked_erase(synthesi
     assert objects == {"Fn::Join": ["", [{"Fn::GetAtt": ["InboxBucket", "Arn"]}, "/"]]}
     erase_id, _ = synthesized.by_plan_name("AWS::Lambda::Function")["erase"]
     assert data["AWS::Lambda::Function"]["DataResources"][0]["Values"] == [{"Fn::GetAtt": [erase_id, "Arn"]}]
-    (management,) = [s for s in trail["EventSelectors"] if not s.get("DataResources")]
-    assert management == {"IncludeManagementEvents": True, "ReadWriteType": "WriteOnly"}
+    assert all(s["IncludeManagementEvents"] is False for s in trail["EventSelectors"])
+    assert all(s.get("DataResources") for s in trail["EventSelectors"])
     group_id = logical_id(trail["CloudWatchLogsLogGroupArn"])
     group = synthesized.resources[group_id]["Properties"]
     assert group["LogGroupName"] == "/sikas-sync-12-09/audit-trail"
     assert group["KmsKeyId"] == KEY_ARN
+
+
+def test_with_the_accounts_trail_the_stack_makes_none_and_says_what_to_record(
+    stub_layers: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    existing = synthesize(stub_layers, tmp_path_factory.mktemp("cdk.out.trail"), audit_trail="existing")
+    assert existing.of_type("AWS::CloudTrail::Trail") == {}
+    assert "AuditTrailBucket" not in existing.resources
+    names = {r["Properties"]["LogGroupName"] for r in existing.of_type("AWS::Logs::LogGroup").values()}
+    assert not any(name.endswith("/audit-trail") for name in names)
+    outputs = existing.template["Outputs"]
+    assert outputs["AuditInboxObjectsArn"]["Value"] == {
+        "Fn::Join": ["", [{"Fn::GetAtt": ["InboxBucket", "Arn"]}, "/"]]
+    }
+    erase_id, _ = existing.by_plan_name("AWS::Lambda::Function")["erase"]
+    assert outputs["AuditEraseFunctionArn"]["Value"] == {"Fn::GetAtt": [erase_id, "Arn"]}
+
+
+def test_an_unknown_audit_trail_choice_is_refused() -> None:
+    with pytest.raises(SettingsError, match="audit_trail 'both' must be one of own, existing"):
+        DeploymentSettings.from_context({"audit_trail": "both"}.get)
 
 
 def test_the_trail_bucket_is_private_encrypted_and_logged(synthesized: Synthesized) -> None:
