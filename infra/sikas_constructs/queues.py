@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import jsii
-from aws_cdk import Duration
+from aws_cdk import Aws, Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -72,7 +72,11 @@ class QueueNotificationTarget:
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
                 resources=[self._queue.queue_arn],
-                conditions={"ArnLike": {"aws:SourceArn": self._bucket.bucket_arn}},
+                # S3's documented confused-deputy guard: this bucket, owned by this account.
+                conditions={
+                    "ArnLike": {"aws:SourceArn": self._bucket.bucket_arn},
+                    "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                },
             )
         )
         policy = self._queue.node.find_child("Policy")  # the sqs.QueuePolicy made just above

@@ -75,7 +75,8 @@ def test_s3_may_notify_each_ingest_queue_from_the_inbox_only(synthesized: Synthe
         for statement in statements(policy["Properties"]["PolicyDocument"]):
             if statement["Effect"] == "Allow" and statement["Principal"] == {"Service": "s3.amazonaws.com"}:
                 assert statement["Condition"] == {
-                    "ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["InboxBucket", "Arn"]}}
+                    "ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["InboxBucket", "Arn"]}},
+                    "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
                 }
                 allowed.add(logical_id(statement["Resource"]))
     assert allowed == ingest_ids
