@@ -17,27 +17,38 @@ from .nag import acknowledge
 from .naming import tag_plan_name
 
 
+def dead_end_queue(
+    scope: Construct, construct_id: str, *, key: kms.IKey, name: str, retention_s: int, why: str
+) -> sqs.Queue:
+    """A KMS-encrypted, TLS-only queue at the end of a failure chain (a DLQ, an on-failure
+    destination): nothing redrives from it, so cdk-nag's redrive findings are acknowledged with `why`."""
+    queue = sqs.Queue(
+        scope,
+        construct_id,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        enforce_ssl=True,
+        retention_period=Duration.seconds(retention_s),
+    )
+    tag_plan_name(queue, name)
+    acknowledge(queue, {"Serverless-SQSRedrivePolicy": why})
+    return queue
+
+
 class PlannedQueue(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, plan: QueuePlan, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
         self.plan = plan
-        self.dlq = sqs.Queue(
+        self.dlq = dead_end_queue(
             self,
             "Dlq",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=Duration.seconds(plan.dlq_retention_s),
-        )
-        tag_plan_name(self.dlq, plan.dlq_name)
-        acknowledge(
-            self.dlq,
-            {
-                "Serverless-SQSRedrivePolicy": (
-                    "This is a dead-letter queue, the end of the redrive chain: its messages wait here "
-                    f"({plan.dlq_retention_s // 86400} days) to be inspected and redriven, not forwarded."
-                ),
-            },
+            key=key,
+            name=plan.dlq_name,
+            retention_s=plan.dlq_retention_s,
+            why=(
+                "This is a dead-letter queue, the end of the redrive chain: its messages wait here "
+                f"({plan.dlq_retention_s // 86400} days) to be inspected and redriven, not forwarded."
+            ),
         )
         self.queue = sqs.Queue(
             self,

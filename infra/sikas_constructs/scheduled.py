@@ -24,7 +24,8 @@ from sikas_sync.resources import (
 
 from .function import PlannedFunction, Shared
 from .nag import acknowledge
-from .naming import logical_id_of, tag_plan_name
+from .naming import logical_id_of
+from .queues import dead_end_queue
 from .storage import INBOX_BUCKET_LOGICAL_ID
 
 # A schedule that fires while the previous run still goes is not retried over and over: the next
@@ -155,22 +156,20 @@ class Scheduled(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         plan = shared.plan
-        self.failures = sqs.Queue(
+        self.failures = dead_end_queue(
             self,
             "Failures",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=shared.key,
-            enforce_ssl=True,
-            retention_period=Duration.seconds(plan.scheduled_failures_retention_s),
+            key=shared.key,
+            name=plan.scheduled_failures_queue,
+            retention_s=plan.scheduled_failures_retention_s,
+            why=(
+                "The on-failure destination of the scheduled functions, the end of their chain: a "
+                "failed run waits here to be inspected (alarmed); the next scheduled run redoes it."
+            ),
         )
-        tag_plan_name(self.failures, plan.scheduled_failures_queue)
         acknowledge(
             self.failures,
             {
-                "Serverless-SQSRedrivePolicy": (
-                    "The on-failure destination of the scheduled functions, the end of their chain: a "
-                    "failed run waits here to be inspected (alarmed); the next scheduled run redoes it."
-                ),
                 "AwsSolutions-SQS3": (
                     "This queue is itself the dead end of the scheduled functions' async invocations "
                     "(their on-failure destination), alarmed on depth; it has no queue to fail over to."
