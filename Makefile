@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # jsii calls Node 20 end-of-life since 2026-10-30 and prints a banner on every CDK call; it still works.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install demo test lint typecheck unit integration e2e clean layers synth infra-test
+.PHONY: install demo test lint typecheck unit integration e2e clean layers lock synth infra-test
 
 install: $(STAMP)
 
@@ -59,6 +59,10 @@ $(NPM_STAMP): package.json package-lock.json
 # re-run with nothing changed is instant.
 layers: $(STAMP)
 	$(BIN)/python infra/build_layers.py
+
+# Resolve pyproject.toml's runtime dependencies again for the Lambda platform (needs PyPI).
+lock: $(STAMP)
+	$(BIN)/python infra/build_layers.py --lock
 
 # cdk-nag runs inside the synthesis: an unacknowledged finding fails it, and then this target.
 synth: $(STAMP) layers $(NPM_STAMP)

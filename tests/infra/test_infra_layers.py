@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from pathlib import Path
 
 import pytest
 from aws_cdk import App
 from infra_support import Synthesized
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 import build_layers
 from app import build_app
@@ -64,11 +69,18 @@ def test_core_layer_is_rebuilt_only_when_the_package_changes(tmp_path: Path) -> 
     assert not (layers / "core" / "python" / "sikas_sync" / "new.py").exists()
 
 
-def test_deps_layer_is_not_reinstalled_while_the_dependencies_stay(
+def _lock(path: Path, dependencies: list[str], *pins: str) -> Path:
+    from_line = "# from pyproject.toml: " + json.dumps(dependencies)
+    path.write_text("\n".join(["# lock", from_line, *pins]) + "\n")
+    return path
+
+
+def test_deps_layer_is_installed_from_the_lock_and_not_again_while_it_stays(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\ndependencies = ["pydantic>=2"]\n')
+    lock = _lock(tmp_path / "deps.lock", ["pydantic>=2"], "pydantic==2.14.4 --hash=sha256:" + "a" * 64)
     installs: list[list[str]] = []
 
     def fake_pip(command: list[str], check: bool) -> None:
@@ -76,13 +88,40 @@ def test_deps_layer_is_not_reinstalled_while_the_dependencies_stay(
         Path(command[command.index("--target") + 1]).mkdir(parents=True)
 
     monkeypatch.setattr(build_layers.subprocess, "run", fake_pip)
-    assert build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject)
-    assert not build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject)
+    assert build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject, lock=lock)
+    assert not build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject, lock=lock)
     assert len(installs) == 1
-    assert installs[0][-1] == "pydantic>=2"
+    assert installs[0][-2:] == ["-r", str(lock)]
+    assert {"--require-hashes", "--no-deps"} <= set(installs[0])
+    _lock(lock, ["pydantic>=2"], "pydantic==2.14.5 --hash=sha256:" + "b" * 64)  # `make lock` again
+    assert build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject, lock=lock)
+    assert len(installs) == 2
+
+
+def test_a_lock_written_from_other_dependencies_is_refused(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\ndependencies = ["pydantic>=2", "boto3"]\n')
-    assert build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject)
-    assert installs[1][-2:] == ["pydantic>=2", "boto3"]
+    lock = _lock(tmp_path / "deps.lock", ["pydantic>=2"], "pydantic==2.14.4 --hash=sha256:" + "a" * 64)
+    with pytest.raises(build_layers.LockStale, match="run `make lock`"):
+        build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject, lock=lock)
+    with pytest.raises(build_layers.LockStale, match="missing"):
+        build_layers.build_deps(layers_dir=tmp_path, pyproject=pyproject, lock=tmp_path / "none.lock")
+
+
+def test_the_committed_lock_pins_every_dependency_with_a_hash() -> None:
+    text = build_layers.read_lock()  # raises when written from other dependencies than pyproject's
+    pins = [line for line in text.splitlines() if line and not line.startswith("#")]
+    locked = {}
+    for pin in pins:
+        requirement, hash_option = pin.split(" ", 1)
+        name, version = requirement.split("==")
+        assert re.fullmatch(r"--hash=sha256:[0-9a-f]{64}", hash_option), pin
+        locked[canonicalize_name(name)] = Version(version)
+    for declared in build_layers.runtime_dependencies():
+        requirement = Requirement(declared)
+        version = locked[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(version, prereleases=True), (declared, version)
+    assert {"aws-xray-sdk", "pydantic-core", "botocore"} <= set(locked)  # the extras' and the transitive
 
 
 def test_synthesis_without_built_layers_says_what_to_run(tmp_path: Path) -> None:
