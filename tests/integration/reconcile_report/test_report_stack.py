@@ -158,3 +158,32 @@ def test_a_report_the_ministry_refuses_is_kept_with_its_errors_and_fails_the_run
     assert (copy["ministry"]["status"], copy["ministry"]["http_status"]) == ("rejected", 422)
     assert copy["ministry"]["errors"] == errors
     assert sorted(ministry.reports) == [("pencari_kerja_terdaftar", PERIOD), ("penempatan", PERIOD)]
+
+
+def test_a_failed_scheduled_run_is_not_retried_and_waits_in_the_failures_queue(
+    stack: EmbeddedStack,
+) -> None:
+    ministry = stack.local_ministry
+    assert ministry is not None
+    handle = ministry.handle
+
+    def refusing(method: str, target: str, headers: Any, body: bytes) -> Reply:
+        if method == "PUT" and target.startswith("/v1/reports/"):
+            return Reply(503, b'{"error": "UNAVAILABLE"}', {"Content-Type": "application/json"})
+        return handle(method, target, headers, body)
+
+    ministry.handle = refusing  # type: ignore[method-assign]
+    assert stack.dispatcher is not None
+    assert "report" not in stack.dispatcher.stats
+
+    assert stack.run_scheduled("report") is None  # as the deployed stack: the run fails once
+
+    stats = stack.dispatcher.stats["report"]
+    assert (stats.invocations, stats.errors) == (1, 1)  # no Lambda retry
+    assert stack.resources is not None
+    queue = stack.resources.scheduled_failures_url
+    (message,) = stack.clients["sqs"].receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    record = json.loads(message["Body"])
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["functionArn"].endswith(":function:report")
+    assert set(record["responsePayload"]) == {"errorType"}  # the type only: a message may quote data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import signal
@@ -101,14 +100,6 @@ def _depth(sqs: Any, url: str) -> int:
     return int(attributes["ApproximateNumberOfMessages"])
 
 
-def _invoke_quietly(stack: Any, name: str) -> None:
-    from ..embedded.dispatcher import InvocationFailed
-
-    # As on AWS: a failure is in the function's log; the next run tries again.
-    with contextlib.suppress(InvocationFailed):
-        stack.invoke_scheduled(name)
-
-
 def cmd_local_stack(args: argparse.Namespace) -> int:
     """The embedded stack kept running, dispatching like Lambda and scheduling the sweep, until Ctrl-C."""
     from ..embedded import EmbeddedStack
@@ -145,7 +136,7 @@ def cmd_local_stack(args: argparse.Namespace) -> int:
                 stack.run_delivery(0.5)
                 for name, when in due.items():
                     if time.monotonic() >= when:
-                        _invoke_quietly(stack, name)
+                        stack.run_scheduled(name)  # a failure: in the log and the failures queue
                         due[name] = time.monotonic() + periods[name]
                 if not busy:
                     time.sleep(0.2)

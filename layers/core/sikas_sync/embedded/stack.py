@@ -20,7 +20,7 @@ from ..ministry.local import Faults, LocalMinistry
 from ..operations.erase_wiring import erase_function
 from ..operations.target import QueuePair, StackTarget
 from ..resources import FunctionPlan, ResourcePlan, resource_plan
-from .dispatcher import Dispatcher, EventSourceMapping, FunctionSpec
+from .dispatcher import Dispatcher, EventSourceMapping, FunctionSpec, InvocationFailed
 from .functions import load_handler
 from .provision import Provisioned, provision
 from .server import AwsEmulator
@@ -199,6 +199,27 @@ class EmbeddedStack:
         """What EventBridge Scheduler does on its schedule: invoke the function with its payload."""
         assert self.dispatcher is not None
         return self.dispatcher.invoke(self.scheduled[name], payload or {})
+
+    def run_scheduled(self, name: str) -> Any:
+        """A scheduled run as the deployed stack makes it: invoked once (no Lambda retry); a failed
+        run goes to the scheduled-failures queue as Lambda's on-failure destination puts it there,
+        the error's type only (its message may quote data). None for a failed run."""
+        assert self.resources is not None
+        try:
+            return self.invoke_scheduled(name)
+        except InvocationFailed as failed:
+            record = {
+                "requestContext": {
+                    "functionArn": f"arn:aws:lambda:{REGION}:123456789012:function:{name}",
+                    "condition": "RetriesExhausted",
+                    "approximateInvokeCount": 1,
+                },
+                "responsePayload": {"errorType": type(failed.__cause__).__name__},
+            }
+            self.clients["sqs"].send_message(
+                QueueUrl=self.resources.scheduled_failures_url, MessageBody=json.dumps(record)
+            )
+            return None
 
     def invoke(self, name: str, payload: dict[str, Any]) -> Any:
         """What `aws lambda invoke` does for an operator: one synchronous invocation with its payload."""
