@@ -141,11 +141,6 @@ class AlarmSettings:
         )
 
 
-def name_prefix(region_code: str) -> str:
-    """`sikas-sync-12-09`: alarms, dashboard and queries of one kabupaten/kota's stack."""
-    return deployment_name(region_code)
-
-
 def app_metric(
     name: str,
     *,
@@ -193,7 +188,7 @@ class Monitoring(Construct):
         super().__init__(scope, construct_id)
         self.plan, self.settings = plan, settings
         self.scheduled_failures = scheduled_failures
-        self.prefix = name_prefix(plan.region_code)
+        self.prefix = plan.deployment  # `sikas-sync-12-09`: alarms, dashboard and queries
         self.service = t.service_name(plan.region_code)  # this regency's metrics only
         self.domains = list(ingest)
         self.ingest, self.push, self.functions = ingest, push, functions
@@ -727,5 +722,5 @@ def _intro(region_code: str) -> str:
         " accepted, refused or could not take; what still waits and since when; the queues; the"
         " functions. No personal data is shown here. Details per file: `sikas-sync status`,"
         " `sikas-sync report --file KEY`, and the saved Logs Insights queries"
-        f" (`{name_prefix(region_code)}/...`). What each alarm means: docs/OPERATIONS.md."
+        f" (`{deployment_name(region_code)}/...`). What each alarm means: docs/OPERATIONS.md."
     )

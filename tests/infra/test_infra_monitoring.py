@@ -24,14 +24,13 @@ from sikas_constructs.monitoring import (
     AlarmSettings,
     AlarmSettingsError,
     Monitoring,
-    name_prefix,
 )
 from sikas_sync import telemetry as t
 from sikas_sync.resources import resource_plan
 
 PLAN = resource_plan()
 DOMAINS = [plan.domain for plan in PLAN.ingest]
-PREFIX = name_prefix(PLAN.region_code)  # sikas-sync-12-09
+PREFIX = PLAN.deployment  # sikas-sync-12-09
 EMAILS = ("disnaker.ops@example.org", "pusdatin@example.org")
 CONTEXT = {"alarm_email": ",".join(EMAILS)}
 
