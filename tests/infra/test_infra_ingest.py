@@ -7,8 +7,10 @@ from aws_cdk.assertions import Match
 from infra_support import Synthesized, as_list, logical_id, statements
 
 from sikas_constructs.naming import PLAN_NAME_TAG
+from sikas_sync import resources
 from sikas_sync.config import FunctionSettings
 from sikas_sync.domains import DOMAINS
+from sikas_sync.parsing.table import ReadLimits
 from sikas_sync.resources import (
     OUTBOX_RESULTS_PREFIX,
     QUARANTINE_PREFIX,
@@ -89,9 +91,15 @@ def test_ingest_function(synthesized: Synthesized, domain: str) -> None:
     assert properties["Handler"] == "handler.lambda_handler"
     assert properties["Timeout"] == plan.timeout_s
     assert properties["MemorySize"] == plan.memory_mb
-    # /tmp holds the spooled export, its unpacked shared strings and the quarantine: 4x the largest file.
+    # /tmp holds the spooled export, its unpacked shared strings, the quarantine and the error list.
     assert properties["EphemeralStorage"] == {"Size": plan.ephemeral_storage_mb}
-    assert plan.ephemeral_storage_mb * 1024 * 1024 >= 4 * PLAN.max_file_bytes
+    limits = ReadLimits()  # the defaults the ingest service reads with
+    assert (limits.max_file_bytes, limits.max_xlsx_uncompressed_bytes) == (
+        PLAN.max_file_bytes,
+        resources.MAX_XLSX_UNCOMPRESSED_BYTES,
+    )
+    needed = 3 * limits.max_file_bytes + limits.max_xlsx_uncompressed_bytes
+    assert (plan.ephemeral_storage_mb - 512) * 1024 * 1024 >= needed
     assert plan.ephemeral_storage_mb <= 10240  # Lambda's maximum
     # One ingest per domain at a time: a design assumption of the core (RecordStore.write).
     assert properties["ReservedConcurrentExecutions"] == plan.reserved_concurrency == 1

@@ -146,12 +146,17 @@ INGEST_TIMEOUT_S = 900
 PUSH_TIMEOUT_S = 60
 SCHEDULED_TIMEOUT_S = 900  # a full pull (weekly) or a Scan of the whole records table
 INGEST_MEMORY_MB = 1024
-MAX_FILE_BYTES = 512 * 1024 * 1024  # larger uploads are rejected before they are read
-# What ingest may hold in /tmp at once, per byte of the largest accepted file: the spooled export
-# (XLSX and gzip are read from a file), an XLSX's shared strings unpacked (they can exceed the
-# compressed sheet), the quarantine copy and the spooled error list.
-INGEST_TMP_PER_FILE_BYTE = 4
-INGEST_EPHEMERAL_MB = 512 + INGEST_TMP_PER_FILE_BYTE * MAX_FILE_BYTES // (1024 * 1024)
+MIB = 1024 * 1024
+# parsing.table.ReadLimits' defaults, repeated so that importing the plan (every handler does) does
+# not load the readers; tests/infra/test_infra_ingest.py keeps the two equal.
+MAX_FILE_BYTES = 512 * MIB  # larger uploads are rejected before they are read
+MAX_XLSX_UNCOMPRESSED_BYTES = 2048 * MIB
+# What ingest may hold in /tmp at once, from the read limits: the spooled export (XLSX and gzip are
+# read from a file), an XLSX's shared strings unpacked (up to the uncompressed member limit), and
+# the quarantine copy and the spooled error list (each at most about the export's size); above
+# Lambda's own 512 MB.
+INGEST_TMP_BYTES = 3 * MAX_FILE_BYTES + MAX_XLSX_UNCOMPRESSED_BYTES
+INGEST_EPHEMERAL_MB = 512 + INGEST_TMP_BYTES // MIB
 VISIBILITY_FACTOR = 6
 
 
