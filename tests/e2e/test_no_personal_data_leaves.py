@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from sikas_sync.cli.run import Upload, run_pipeline
+from sikas_sync.domains.values import is_placeholder
 from sikas_sync.embedded import EmbeddedStack
 from sikas_sync.ministry.local import Faults
 from sikas_sync.parsing import open_table
@@ -28,6 +29,8 @@ def personal_values(exports: dict[str, SampleResult]) -> set[str]:
                 for index in wanted:
                     value = row.values[index] if row.values else None
                     text = str(value).strip() if value is not None else ""
+                    if text and is_placeholder(text):
+                        continue  # "- tidak ada -" says there is no address: it is nobody's data
                     if len(text) >= 8:  # short fragments (a two-letter name) would match by chance
                         found.add(text)
                         digits = re.sub(r"\D", "", text)
