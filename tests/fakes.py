@@ -3,8 +3,9 @@
 They follow the contracts of the ports and the behaviour of the real adapters where it matters:
 the object store is versioned and hands out a stream that cannot be rewound (like S3's body),
 the record store replaces items unconditionally (like BatchWriteItem), the ledger leases files
-(like DynamoFileLedger). Each fake counts its calls and can be told to fail, so tests can crash an
-ingest part-way and retry it.
+(like DynamoFileLedger), a lease is taken over only once its time is over (like DynamoLeases).
+Each fake counts its calls and can be told to fail, so tests can crash an ingest part-way and
+retry it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sikas_sync.ingest.ports import (
     RecordWrite,
     StoredRecord,
 )
+from sikas_sync.leases import Lease, LeaseBusy
 
 
 class Crash(RuntimeError):
@@ -285,3 +287,33 @@ class FakeFileLedger:
             if entry.summary is not None:
                 found["summary"] = entry.summary
             yield found
+
+
+# ---------------------------------------------------------------------------------------------
+# Leases
+
+
+class FakeLeases:
+    """Named leases with DynamoLeases' semantics: free, or taken over once the holder's time is over;
+    a release by anyone but the current holder changes nothing."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, Lease] = {}
+        self.acquired: list[str] = []  # lease names, in the order they were taken
+        self.refused: list[str] = []  # lease names asked for while someone else held them
+
+    def acquire(self, name: str, holder: str, lease_s: int, now: float) -> Lease:
+        current = self.held.get(name)
+        if current is not None and current.until >= now:
+            self.refused.append(name)
+            raise LeaseBusy(name, current.until)
+        lease = Lease(name, holder, now + lease_s)
+        self.held[name] = lease
+        self.acquired.append(name)
+        return lease
+
+    def release(self, lease: Lease, now: float) -> bool:
+        if self.held.get(lease.name) != lease:
+            return False
+        del self.held[lease.name]
+        return True

@@ -25,11 +25,17 @@ class ErasureIncomplete(RuntimeError):
     pass
 
 
-def run_erasure(settings: FunctionSettings, request: ErasureRequest) -> ErasureResult:
+class ErasureBusy(RuntimeError):
+    """Another erasure is running: the operator runs this one again when it has finished."""
+
+
+def run_erasure(settings: FunctionSettings, request: ErasureRequest, timeout_s: int) -> ErasureResult | None:
     # The use case, the domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.ingest.wiring import single_flight
     from sikas_sync.operations import erase_wiring
 
-    return erase_wiring.run_erasure(settings, request)
+    # Erasures are rare and manual: one at a time. None when another one holds the lease.
+    return single_flight(settings, "erase", timeout_s, lambda: erase_wiring.run_erasure(settings, request))
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -38,7 +44,11 @@ def run_erasure(settings: FunctionSettings, request: ErasureRequest) -> ErasureR
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     from sikas_sync.operations.erase import request_from_event
 
-    result = run_erasure(load_settings(), request_from_event(event))
+    result = run_erasure(
+        load_settings(), request_from_event(event), max(1, context.get_remaining_time_in_millis() // 1000)
+    )
+    if result is None:
+        raise ErasureBusy("another erasure is running: run this request again when it has finished")
     metrics.add_metric(name="RecordsErased", unit=MetricUnit.Count, value=result.erased_here)
     summary = result.as_json()
     logger.info(

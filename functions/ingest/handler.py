@@ -1,7 +1,8 @@
 """ingest-<domain>: an export landed in the inbox; validate it and store its records.
 
 Thin by design: parse the SQS-wrapped S3 event, hand each object to the core, report partial
-batch failures so only the failed message is retried.
+batch failures so only the failed message is retried. A file that must wait for another upload
+of its domain goes back to the queue as a new, delayed message: waiting is not a failure.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sikas_sync import telemetry as t
 from sikas_sync.config import FunctionSettings, load_settings
-from sikas_sync.events import InboxSqsRecord, S3TestEvent
+from sikas_sync.events import WAITS_ATTRIBUTE, InboxSqsRecord, S3TestEvent
 from sikas_sync.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
@@ -34,16 +35,45 @@ def ingest_file(
     return wiring.ingest_file(bucket, key, version_id, settings, timeout_s)
 
 
+def wait_for_lease(
+    bucket: str, key: str, version_id: str | None, event_name: str, *, waits: int, settings: FunctionSettings
+) -> int:
+    from sikas_sync.ingest import wiring
+
+    return wiring.wait_for_lease(bucket, key, version_id, event_name, waits=waits, settings=settings)
+
+
 def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None:
+    from sikas_sync.ingest.service import FileBusy
+
     if isinstance(record.body, S3TestEvent):
         return  # S3's check that the queue accepts notifications
     settings = load_settings()
     # The lease on a file must outlive this invocation: derive it from the time Lambda gives us.
     timeout_s = max(1, lambda_context.get_remaining_time_in_millis() // 1000)
+    waited = record.messageAttributes.get(WAITS_ATTRIBUTE)
+    waits = int(waited.stringValue or 0) if waited is not None else 0
     for notification in record.body.Records:
-        obj = notification.s3.object
+        obj, bucket = notification.s3.object, notification.s3.bucket.name
         logger.set_correlation_id(f"{obj.key}#{obj.versionId or '-'}")
-        summary = ingest_file(notification.s3.bucket.name, obj.key, obj.versionId, settings, timeout_s)
+        try:
+            summary = ingest_file(bucket, obj.key, obj.versionId, settings, timeout_s)
+        except FileBusy:
+            delay = wait_for_lease(
+                bucket, obj.key, obj.versionId, notification.eventName, waits=waits, settings=settings
+            )
+            metrics.add_dimension(name=t.DIMENSION_DOMAIN, value=settings.domain or "unknown")
+            metrics.add_metric(name=t.FILES_WAITING, unit=MetricUnit.Count, value=1)
+            logger.info(
+                t.LOG_FILE_WAITING,
+                extra={
+                    "object_key": obj.key,
+                    "version_id": obj.versionId,
+                    "waits": waits + 1,
+                    "delay_s": delay,
+                },
+            )
+            continue
         _record_metrics(summary)
         # Counts only: never row contents. ("created" is a reserved LogRecord attribute.)
         logger.info(

@@ -14,17 +14,19 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sikas_sync.config import FunctionSettings, load_settings
-from sikas_sync.observability import logger, metrics, tracer
+from sikas_sync.observability import logger, metrics, run_skipped, tracer
 
 if TYPE_CHECKING:
     from sikas_sync.outbox.service import OutboxOutcome, OutboxRequest
 
 
-def run_outbox(settings: FunctionSettings, request: OutboxRequest) -> OutboxOutcome:
+def run_outbox(settings: FunctionSettings, request: OutboxRequest, timeout_s: int) -> OutboxOutcome | None:
     # The use case, its domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.ingest.wiring import single_flight
     from sikas_sync.outbox import wiring
 
-    return wiring.run_outbox(settings, request)
+    # One run at a time (a manual run and the scheduled one): None when another run holds the lease.
+    return single_flight(settings, "outbox", timeout_s, lambda: wiring.run_outbox(settings, request))
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -34,7 +36,9 @@ def lambda_handler(event: dict[str, Any] | None, context: LambdaContext) -> dict
     from sikas_sync.outbox.service import OutboxRequest
 
     request = OutboxRequest.model_validate(event if isinstance(event, dict) else {})
-    outcome = run_outbox(load_settings(), request)
+    outcome = run_outbox(load_settings(), request, max(1, context.get_remaining_time_in_millis() // 1000))
+    if outcome is None:
+        return run_skipped("outbox")
     domains = outcome.domains.values()
     for name, value in (
         ("OutboxStatusRows", sum(d.status_rows for d in domains)),

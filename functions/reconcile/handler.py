@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sikas_sync.config import FunctionSettings, load_settings
-from sikas_sync.observability import logger, metrics, tracer
+from sikas_sync.observability import logger, metrics, run_skipped, tracer
 
 if TYPE_CHECKING:
     from sikas_sync.reconcile.service import ReconcileOutcome, ReconcileRequest
@@ -28,11 +28,15 @@ METRICS = {
 }
 
 
-def run_reconcile(settings: FunctionSettings, request: ReconcileRequest) -> ReconcileOutcome:
+def run_reconcile(
+    settings: FunctionSettings, request: ReconcileRequest, timeout_s: int
+) -> ReconcileOutcome | None:
     # The use case, its domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.ingest.wiring import single_flight
     from sikas_sync.reconcile import wiring
 
-    return wiring.run_reconcile(settings, request)
+    # One run at a time (a manual run and the scheduled one): None when another run holds the lease.
+    return single_flight(settings, "reconcile", timeout_s, lambda: wiring.run_reconcile(settings, request))
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -42,7 +46,9 @@ def lambda_handler(event: dict[str, Any] | None, context: LambdaContext) -> dict
     from sikas_sync.reconcile.service import ReconcileRequest
 
     request = ReconcileRequest.model_validate(event if isinstance(event, dict) else {})
-    outcome = run_reconcile(load_settings(), request)
+    outcome = run_reconcile(load_settings(), request, max(1, context.get_remaining_time_in_millis() // 1000))
+    if outcome is None:
+        return run_skipped("reconcile")
     totals = outcome.totals()
     for name, metric in METRICS.items():
         metrics.add_metric(name=metric, unit=MetricUnit.Count, value=totals.get(name, 0))

@@ -14,17 +14,21 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sikas_sync.config import FunctionSettings, load_settings
-from sikas_sync.observability import logger, metrics, tracer
+from sikas_sync.observability import logger, metrics, run_skipped, tracer
 
 if TYPE_CHECKING:
     from sikas_sync.smdata.service import ReportOutcome, ReportRequest
 
 
-def run_smdata_reports(settings: FunctionSettings, request: ReportRequest) -> ReportOutcome:
-    # The use case, its templates and AWS clients load on the first invocation, not with the module.
+def run_smdata_reports(
+    settings: FunctionSettings, request: ReportRequest, timeout_s: int
+) -> ReportOutcome | None:
+    # The use case, its domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.ingest.wiring import single_flight
     from sikas_sync.smdata import wiring
 
-    return wiring.run_smdata_reports(settings, request)
+    # One run at a time (a manual run and the scheduled one): None when another run holds the lease.
+    return single_flight(settings, "report", timeout_s, lambda: wiring.run_smdata_reports(settings, request))
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -34,7 +38,11 @@ def lambda_handler(event: dict[str, Any] | None, context: LambdaContext) -> dict
     from sikas_sync.smdata.service import ReportRequest
 
     request = ReportRequest.model_validate(event if isinstance(event, dict) else {})
-    outcome = run_smdata_reports(load_settings(), request)
+    outcome = run_smdata_reports(
+        load_settings(), request, max(1, context.get_remaining_time_in_millis() // 1000)
+    )
+    if outcome is None:
+        return run_skipped("report")
     accepted = sum(report.status == "accepted" for report in outcome.reports)
     metrics.add_metric(name="SmdataReportsAccepted", unit=MetricUnit.Count, value=accepted)
     metrics.add_metric(

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sikas_sync import telemetry as t
 from sikas_sync.config import FunctionSettings, load_settings
-from sikas_sync.observability import logger, metrics, publish_domain_metrics, tracer
+from sikas_sync.observability import logger, metrics, publish_domain_metrics, run_skipped, tracer
 
 if TYPE_CHECKING:
     from sikas_sync.ingest.ports import PushMessage
@@ -26,11 +26,18 @@ if TYPE_CHECKING:
 
 def run_sweep(
     settings: FunctionSettings, timeout_s: int, on_requeued: Callable[[list[PushMessage]], None]
-) -> SweepResult:
+) -> SweepResult | None:
     # The use case, the domain models and AWS clients load on the first invocation, not with the module.
+    from sikas_sync.ingest.wiring import single_flight
     from sikas_sync.operations import sweep_wiring
 
-    return sweep_wiring.run_sweep(settings, timeout_s, on_requeued=on_requeued)
+    # Two sweeps at once would queue the same records twice: None when another run holds the lease.
+    return single_flight(
+        settings,
+        "sweep",
+        timeout_s,
+        lambda: sweep_wiring.run_sweep(settings, timeout_s, on_requeued=on_requeued),
+    )
 
 
 def _log_requeued(batch: list[PushMessage]) -> None:
@@ -51,6 +58,9 @@ def _domain_metrics(report: PendingReport) -> None:
             {
                 t.UNDELIVERED_RECORDS: counts.get("pending", 0) + counts.get("blocked", 0),
                 t.OLDEST_UNDELIVERED_AGE: counts.get("oldest_age_s", 0),
+                # A zero beside the uploads' ones: the no-upload alarm counts days of zeros from the
+                # first sweep on, so it needs no "missing = breaching" and starts green (OK).
+                t.FILES_RECEIVED: 0,
             },
             units={t.OLDEST_UNDELIVERED_AGE: MetricUnit.Seconds},
         )
@@ -65,6 +75,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     result = run_sweep(
         load_settings(), max(1, context.get_remaining_time_in_millis() // 1000), on_requeued=_log_requeued
     )
+    if result is None:
+        return run_skipped("sweep")
     report = result.report or PendingReport()
     _domain_metrics(report)
     for name, value, unit in (

@@ -13,6 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from sikas_sync.config import delivery_environment
+from sikas_sync.leases import function_lease_name
 from sikas_sync.operations.erase import AUDIT_PREFIX
 from sikas_sync.operations.erase_wiring import ERASE_FUNCTION
 
@@ -46,7 +47,7 @@ class Erasure(Construct):
                     plan.delivery,
                     ministry_url,
                     plan.ministry_secret_name,
-                    concurrency=ERASE_FUNCTION.reserved_concurrency or 1,
+                    concurrency=1,  # one erasure at a time: it holds its lease (sikas_sync.leases)
                 ),
             },
             invoked_by_operator=True,
@@ -67,6 +68,7 @@ class Erasure(Construct):
                 resources=[shared.bucket.arn_for_objects(f"{AUDIT_PREFIX}*")],
             ),
             shared.key_use(["s3", "dynamodb", "secretsmanager"]),
+            shared.own_lease(function_lease_name(ERASE_FUNCTION.name)),
         )
         self.function.add_to_role_policy(shared.read_secret(ministry_secret))
         self.function.add_to_role_policy(shared.read_secret(shared.hmac_secret))

@@ -86,6 +86,15 @@ class Shared:
             resources=[table.table_arn for table in tables],
         )
 
+    def own_lease(self, lease_name: str) -> iam.PolicyStatement:
+        """Its own lease in the locks table only (sikas_sync.leases): take, read and give back."""
+        return iam.PolicyStatement(
+            sid="TakeOwnLease",
+            actions=["dynamodb:UpdateItem", "dynamodb:GetItem"],
+            resources=[self.tables["locks_table"].table_arn],
+            conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [lease_name]}},
+        )
+
     @staticmethod
     def table_read(*tables: dynamodb.ITable) -> iam.PolicyStatement:
         return iam.PolicyStatement(
@@ -144,8 +153,7 @@ class PlannedFunction(Construct):
             timeout=Duration.seconds(plan.timeout_s),
             memory_size=plan.memory_mb,
             ephemeral_storage_size=Size.mebibytes(plan.ephemeral_storage_mb),
-            # Ingest: 1, one export per domain at a time (the core's RecordStore.write relies on it).
-            reserved_concurrent_executions=plan.reserved_concurrency,
+            # No reserved concurrency: single-flight work holds a lease instead (sikas_sync.leases).
             role=self.role,
             log_group=self.log_group,
             tracing=lambda_.Tracing.ACTIVE,

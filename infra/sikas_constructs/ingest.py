@@ -9,6 +9,8 @@ from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
 from sikas_sync.adapters.dynamodb_records import record_pk
+from sikas_sync.config import ingest_environment
+from sikas_sync.leases import ingest_lease_name
 from sikas_sync.resources import OUTBOX_RESULTS_PREFIX, QUARANTINE_PREFIX, REPORTS_PREFIX, IngestPlan
 
 from .function import TABLE_READ_WRITE, PlannedFunction, Shared
@@ -34,7 +36,10 @@ class DomainIngest(Construct):
             "Ingest",
             plan=plan.function,
             shared=shared,
-            environment={**shared.environment(push_queue), "DOMAIN": plan.domain},
+            environment={
+                **shared.environment(push_queue),
+                **ingest_environment(plan, self.queue.queue.queue_url),
+            },
         )
         shared.bucket.add_event_notification(
             s3.EventType.OBJECT_CREATED,
@@ -82,6 +87,11 @@ class DomainIngest(Construct):
             iam.PolicyStatement(
                 sid="QueueChangedRecords", actions=["sqs:SendMessage"], resources=[push_queue.queue_arn]
             ),
+            # A file waiting for the domain's lease goes back to this queue, delayed.
+            iam.PolicyStatement(
+                sid="SendWaitingFileBack", actions=["sqs:SendMessage"], resources=[self.queue.queue.queue_arn]
+            ),
+            shared.own_lease(ingest_lease_name(plan.domain)),
             shared.key_use(["s3", "sqs", "dynamodb", "secretsmanager"]),
         )
         self.function.add_to_role_policy(shared.read_secret(shared.hmac_secret))

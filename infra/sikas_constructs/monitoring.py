@@ -380,7 +380,9 @@ class Monitoring(Construct):
                 threshold=1,
                 periods=settings.no_upload_days,
                 comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-                missing=cloudwatch.TreatMissingData.BREACHING,  # no upload publishes no data at all
+                # The sweep publishes a zero for every domain every 15 minutes: a day without uploads
+                # has data (0). Missing data is no upload's fault (no sweep yet, as on a fresh
+                # deployment, or a failed sweep, alarmed by itself): the alarm starts and stays OK.
                 description=(
                     f"No {domain} export arrived for {settings.no_upload_days} days. / Tidak ada unggahan"
                     f" {domain} selama {settings.no_upload_days} hari."

@@ -14,6 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from sikas_sync.config import delivery_environment
+from sikas_sync.leases import function_lease_name
 from sikas_sync.resources import (
     OUTBOX_PREFIX,
     OUTBOX_RESULTS_PREFIX,
@@ -79,11 +80,12 @@ class ScheduledFunction(Construct):
                     shared.plan.delivery,
                     ministry_url,
                     shared.plan.ministry_secret_name,
-                    concurrency=plan.function.reserved_concurrency or 1,
+                    concurrency=1,  # one run at a time: it holds its lease (sikas_sync.leases)
                 ),
             },
             invoked_by_schedule=True,
         )
+        self.function.add_to_role_policy(shared.own_lease(function_lease_name(plan.function.name)))
         self.function.function.configure_async_invoke(
             retry_attempts=ASYNC_RETRY_ATTEMPTS,
             # An event older than one period is superseded by the next run on the schedule.

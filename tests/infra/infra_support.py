@@ -126,3 +126,15 @@ def statements(policy_document: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def role_statements(synthesized: Synthesized, function_name: str) -> list[dict[str, Any]]:
+    """Every statement of the identity policies of the function's role (by its plan name)."""
+    _, function = synthesized.by_plan_name("AWS::Lambda::Function")[function_name]
+    role = {"Ref": logical_id(function["Properties"]["Role"])}
+    return [
+        statement
+        for policy in synthesized.of_type("AWS::IAM::Policy").values()
+        if role in policy["Properties"]["Roles"]
+        for statement in statements(policy["Properties"]["PolicyDocument"])
+    ]

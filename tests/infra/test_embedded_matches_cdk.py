@@ -26,9 +26,15 @@ from sikas_sync.operations.erase_wiring import erase_function
 from sikas_sync.resources import QueuePlan, ResourcePlan, TablePlan, resource_plan
 
 # Environment values that are durations, and so scaled in the embedded stack.
-SCALED_ENV = {"BACKOFF_BASE_S", "BACKOFF_CAP_S", "BREAKER_RECOVERY_S", "SWEEP_STALE_AFTER_S"}
+SCALED_ENV = {
+    "BACKOFF_BASE_S", "BACKOFF_CAP_S", "BREAKER_RECOVERY_S", "SWEEP_STALE_AFTER_S", "INGEST_WAIT_BASE_S",
+    "INGEST_WAIT_CAP_S",
+}  # fmt: skip
 # Values that name a resource: compared by the plan entry they point at, not as text.
-RESOURCE_ENV = {"INBOX_BUCKET", "PUSH_QUEUE_URL", "RECORDS_TABLE", "DELIVERIES_TABLE", "FILES_TABLE"}
+RESOURCE_ENV = {
+    "INBOX_BUCKET", "PUSH_QUEUE_URL", "RECORDS_TABLE", "DELIVERIES_TABLE", "FILES_TABLE", "LOCKS_TABLE",
+    "INGEST_QUEUE_URL",
+}  # fmt: skip
 # Where each runtime's endpoint lives: the only value allowed to differ.
 ENDPOINT_ENV = {"MINISTRY_URL"}
 CONFIG_ENV = {field.alias for field in FunctionSettings.model_fields.values() if field.alias}

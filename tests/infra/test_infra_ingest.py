@@ -101,12 +101,16 @@ def test_ingest_function(synthesized: Synthesized, domain: str) -> None:
     needed = 3 * limits.max_file_bytes + limits.max_xlsx_uncompressed_bytes
     assert (plan.ephemeral_storage_mb - 512) * 1024 * 1024 >= needed
     assert plan.ephemeral_storage_mb <= 10240  # Lambda's maximum
-    # One ingest per domain at a time: a design assumption of the core (RecordStore.write).
-    assert properties["ReservedConcurrentExecutions"] == plan.reserved_concurrency == 1
+    # No reserved concurrency (AWS's SQS poller ignores it); the domain's lease serialises ingest.
+    assert "ReservedConcurrentExecutions" not in properties
     assert properties["TracingConfig"] == {"Mode": "Active"}
     assert len(properties["Layers"]) == 2
     env = properties["Environment"]["Variables"]
     assert env["DOMAIN"] == domain
+    queue_id, _ = synthesized.by_plan_name("AWS::SQS::Queue")[INGEST[domain].queue.name]
+    assert logical_id(env["INGEST_QUEUE_URL"]) == queue_id  # where a waiting file goes back
+    assert (env["INGEST_WAIT_BASE_S"], env["INGEST_WAIT_CAP_S"]) == ("30", "300")
+    assert logical_id(env["LOCKS_TABLE"]) == "LocksTable"
     assert env["REGION_CODE"] == PLAN.region_code
     assert env["MAX_FILE_BYTES"] == str(PLAN.max_file_bytes)
     assert env["HMAC_SECRET_NAME"] == PLAN.hmac_secret_name
@@ -190,12 +194,13 @@ def test_ingest_role_reaches_only_its_own_domain(synthesized: Synthesized, domai
         if any(str(a).startswith("dynamodb:") for a in as_list(s["Action"]))
         for resource in as_list(s["Resource"])
     }
-    assert tables == {"RecordsTable", "FilesTable"}
+    assert tables == {"RecordsTable", "FilesTable", "LocksTable"}
     secrets = [s for s in policy if "secretsmanager:GetSecretValue" in as_list(s["Action"])]
     assert [s["Resource"] for s in secrets] == [{"Ref": "RecordIdKeySecret"}]
     push_queue_id, _ = synthesized.by_plan_name("AWS::SQS::Queue")[PLAN.push_queue.name]
+    queue_id, _ = synthesized.by_plan_name("AWS::SQS::Queue")[plan.queue.name]
     sends = [s for s in policy if "sqs:SendMessage" in as_list(s["Action"])]
-    assert [s["Resource"] for s in sends] == [{"Fn::GetAtt": [push_queue_id, "Arn"]}]
+    assert sorted(logical_id(s["Resource"]) for s in sends) == sorted([push_queue_id, queue_id])
 
 
 def test_plan_names_tag_only_the_planned_resources(synthesized: Synthesized) -> None:

@@ -264,7 +264,7 @@ def test_push_failure_rate_reads_the_totals_over_all_domains(monitored: Synthesi
     assert (alarm["Threshold"], alarm["EvaluationPeriods"]) == (25, 2)
 
 
-def test_a_domain_without_uploads_for_a_week_alarms_missing_data_included(monitored: Synthesized) -> None:
+def test_a_domain_without_uploads_for_a_week_alarms(monitored: Synthesized) -> None:
     for domain in DOMAINS:
         alarm = alarms(monitored)[f"{PREFIX}-no-upload-{domain}"]
         assert (alarm["MetricName"], sorted_dims(alarm["Dimensions"])) == (
@@ -273,7 +273,8 @@ def test_a_domain_without_uploads_for_a_week_alarms_missing_data_included(monito
         )
         assert (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"]) == ("Sum", 86400, 7)
         assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1, "LessThanThreshold")
-        assert alarm["TreatMissingData"] == "breaching"
+        # Days of zeros come from the sweep (test_ingest_sweep_telemetry.py); no data is no alarm.
+        assert alarm["TreatMissingData"] == "notBreaching"
         assert alarm["Period"] * alarm["EvaluationPeriods"] <= 7 * 86400  # CloudWatch's limit
 
 
@@ -513,3 +514,13 @@ def test_outputs_name_the_topic_and_the_dashboard(monitored: Synthesized) -> Non
 def test_monitoring_is_part_of_the_stack(monitored: Synthesized) -> None:
     assert isinstance(monitored.stack, Stack)
     assert monitored.stack.node.try_find_child("Monitoring") is not None
+
+
+def test_every_alarm_starts_green_on_a_fresh_deployment(monitored: Synthesized) -> None:
+    # Before anything ran there is no data point at all: an alarm that reads missing data as
+    # breaching (or alarms on INSUFFICIENT_DATA) would be red from the start and page the admins.
+    found = alarms(monitored)
+    assert len(found) > 20
+    for name, alarm in found.items():
+        assert alarm["TreatMissingData"] == "notBreaching", name
+        assert "InsufficientDataActions" not in alarm, name

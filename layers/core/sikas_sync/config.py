@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, ValidationError
 
 if TYPE_CHECKING:  # an annotation only: a handler's import need not load the resource plan
-    from .resources import DeliveryPlan
+    from .resources import DeliveryPlan, IngestPlan
 
 
 class FunctionSettings(BaseModel):
@@ -19,10 +19,15 @@ class FunctionSettings(BaseModel):
     records_table: str = Field(alias="RECORDS_TABLE")
     deliveries_table: str = Field(alias="DELIVERIES_TABLE")
     files_table: str = Field(alias="FILES_TABLE")
+    locks_table: str = Field(alias="LOCKS_TABLE")
     push_queue_url: str = Field(alias="PUSH_QUEUE_URL")
     hmac_secret_name: str = Field(alias="HMAC_SECRET_NAME")
     max_file_bytes: int = Field(alias="MAX_FILE_BYTES", default=512 * 1024 * 1024, gt=0)
     domain: str | None = Field(alias="DOMAIN", default=None)  # set for the per-domain ingest functions
+    # Ingest: its own queue, where a file waiting for the domain's lease goes back (delayed).
+    ingest_queue_url: str | None = Field(alias="INGEST_QUEUE_URL", default=None)
+    ingest_wait_base_s: int | None = Field(alias="INGEST_WAIT_BASE_S", default=None, ge=1)
+    ingest_wait_cap_s: int | None = Field(alias="INGEST_WAIT_CAP_S", default=None, ge=1)
     # Delivery (the push, sweep and reconcile functions)
     ministry_url: str | None = Field(alias="MINISTRY_URL", default=None)
     ministry_secret_name: str | None = Field(alias="MINISTRY_SECRET_NAME", default=None)
@@ -46,6 +51,16 @@ def load_settings() -> FunctionSettings:
         # Names of the missing/invalid variables only; values could be anything.
         names = ", ".join(str(item["loc"][0]) for item in error.errors())
         raise ConfigurationError(f"function environment incomplete or invalid: {names}") from None
+
+
+def ingest_environment(ingest: IngestPlan, queue_url: str) -> dict[str, str]:
+    """The ingest function's own variables, as the CDK app and the embedded stack set them."""
+    return {
+        "DOMAIN": ingest.domain,
+        "INGEST_QUEUE_URL": queue_url,
+        "INGEST_WAIT_BASE_S": str(ingest.wait_base_s),
+        "INGEST_WAIT_CAP_S": str(ingest.wait_cap_s),
+    }
 
 
 def delivery_environment(

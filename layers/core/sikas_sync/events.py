@@ -55,6 +55,11 @@ class S3TestEvent(BaseModel):
     Bucket: str | None = None
 
 
+# The message attribute of a file sent back to its ingest queue to wait for its domain's lease:
+# how often it waited so far (sikas_sync.adapters.sqs_waiting).
+WAITS_ATTRIBUTE = "sikas-waits"
+
+
 class InboxSqsRecord(SqsRecordModel):
     body: Json[S3TestEvent | S3Notification]
 

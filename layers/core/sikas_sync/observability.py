@@ -16,12 +16,14 @@ from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from .privacy import is_personal_key, mask_nik_shaped
 from .resources import DEFAULT_REGION_CODE
-from .telemetry import DIMENSION_DOMAIN, NAMESPACE, service_name
+from .telemetry import DIMENSION_DOMAIN, LOG_RUN_SKIPPED, NAMESPACE, RUNS_SKIPPED, service_name
 
 # A function serves one regency (its REGION_CODE, set by the stack): its metrics carry that regency.
 SERVICE = service_name(os.environ.get("REGION_CODE", DEFAULT_REGION_CODE))
 
-__all__ = ["NAMESPACE", "SERVICE", "logger", "metrics", "publish_domain_metrics", "redact", "tracer"]
+__all__ = [
+    "NAMESPACE", "SERVICE", "logger", "metrics", "publish_domain_metrics", "redact", "run_skipped", "tracer",
+]  # fmt: skip
 
 
 class _CurrentStdout:
@@ -131,6 +133,14 @@ def publish_domain_metrics(
     for name, value in values.items():
         document.add_metric(name=name, unit=(units or {}).get(name, MetricUnit.Count), value=value)
     document.flush_metrics()
+
+
+def run_skipped(function: str) -> dict[str, Any]:
+    """A scheduled or operator function found another run of itself holding its lease and did nothing:
+    say so in the log and the metrics, and answer the invoker (not a failure: no retry, no alarm)."""
+    metrics.add_metric(name=RUNS_SKIPPED, unit=MetricUnit.Count, value=1)
+    logger.info(LOG_RUN_SKIPPED, extra={"function": function})
+    return {"skipped": "another run holds the lease", "function": function}
 
 
 def redact(value: Any) -> Any:

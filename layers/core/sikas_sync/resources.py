@@ -52,8 +52,10 @@ class FunctionPlan:
     memory_mb: int
     batch_size: int  # SQS messages per invocation
     max_concurrency: int | None  # event source mapping MaximumConcurrency (2..1000); None: not set
-    reserved_concurrency: int | None = None
     ephemeral_storage_mb: int = 512  # /tmp; Lambda's default and minimum
+    # No reserved concurrency anywhere: AWS's SQS poller does not honour it (throttled batches burn
+    # receives) and each unit comes out of the account's quota. Single-flight comes from leases
+    # (sikas_sync.leases); the event source mapping's MaximumConcurrency caps the queue consumers.
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class IngestPlan:
     prefix: str
     queue: QueuePlan
     function: FunctionPlan
+    # A file that finds its domain's ingest lease taken goes back to its queue as a new message
+    # delayed by this much (doubling per wait up to the cap), so waiting costs no receive.
+    wait_base_s: int
+    wait_cap_s: int
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class ResourcePlan:
     records_table: TablePlan
     deliveries_table: TablePlan
     files_table: TablePlan
+    locks_table: TablePlan  # the leases of single-flight work (sikas_sync.leases)
     push_queue: QueuePlan
     delivery: DeliveryPlan
     hmac_secret_name: str
@@ -158,6 +165,11 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 2048 * MIB
 INGEST_TMP_BYTES = 3 * MAX_FILE_BYTES + MAX_XLSX_UNCOMPRESSED_BYTES
 INGEST_EPHEMERAL_MB = 512 + INGEST_TMP_BYTES // MIB
 VISIBILITY_FACTOR = 6
+INGEST_MAX_CONCURRENCY = 2  # the least MaximumConcurrency an SQS event source mapping accepts
+# A waiting file looks again after 30 s, then 1, 2, 4 minutes, then every 5 minutes: a quick retry
+# after a small file, few wasted invocations while a large one takes its 15 minutes.
+INGEST_WAIT_BASE_S = 30
+INGEST_WAIT_CAP_S = 300
 
 
 # 04:00 WIB every day: after the reconcile (02:00) has imported the ministry-only records.
@@ -189,7 +201,8 @@ def resource_plan(
             queue=QueuePlan(
                 name=f"ingest-{domain.slug}",
                 visibility_timeout_s=seconds(INGEST_TIMEOUT_S * VISIBILITY_FACTOR),
-                # Throttled receives (reserved concurrency 1) count too: leave room before the DLQ.
+                # Failed attempts only (waiting for the domain's lease costs none); Lambda throttled
+                # by the account's concurrency still burns receives, so leave room before the DLQ.
                 max_receive_count=10,
             ),
             function=FunctionPlan(
@@ -198,10 +211,13 @@ def resource_plan(
                 timeout_s=seconds(INGEST_TIMEOUT_S),
                 memory_mb=INGEST_MEMORY_MB,
                 batch_size=1,  # one export per invocation: the whole 15 minutes go to one file
-                max_concurrency=None,
-                reserved_concurrency=1,  # one ingest per domain at a time: see RecordStore.write
+                # AWS's minimum. One ingest per domain writes at a time anyway (the domain's lease):
+                # the second consumer only sends a waiting file back to the queue, delayed.
+                max_concurrency=INGEST_MAX_CONCURRENCY,
                 ephemeral_storage_mb=INGEST_EPHEMERAL_MB,
             ),
+            wait_base_s=seconds(INGEST_WAIT_BASE_S),
+            wait_cap_s=seconds(INGEST_WAIT_CAP_S),
         )
         for domain in DOMAINS
     )
@@ -213,6 +229,7 @@ def resource_plan(
         # deliveries, so both can use batch writes without overwriting each other.
         deliveries_table=TablePlan(name="deliveries", partition_key="pk"),
         files_table=TablePlan(name="files", partition_key="file_id", ttl_attribute="expires_at"),
+        locks_table=TablePlan(name="locks", partition_key="lock", ttl_attribute="expires_at"),
         # 50 receives with backoff from 30 s doubling to a 30 min cap: about a day of retries.
         push_queue=QueuePlan(
             name="push",
@@ -248,7 +265,6 @@ def resource_plan(
                 memory_mb=512,
                 batch_size=1,
                 max_concurrency=None,
-                reserved_concurrency=1,  # two sweeps at once would queue the same records twice
             ),
             schedule="rate(15 minutes)",
             every_s=seconds(15 * 60),
@@ -261,7 +277,6 @@ def resource_plan(
                 memory_mb=1024,  # the ministry's index of a domain: two short strings per record
                 batch_size=1,
                 max_concurrency=None,
-                reserved_concurrency=1,  # a manual run and the scheduled one never overlap
             ),
             schedule="cron(0 2 * * ? *)",  # 02:00 WIB every day
             every_s=seconds(24 * 3600),
@@ -274,7 +289,6 @@ def resource_plan(
                 memory_mb=512,
                 batch_size=1,
                 max_concurrency=None,
-                reserved_concurrency=1,
             ),
             schedule="cron(0 3 1 * ? *)",  # 03:00 WIB on the 1st: the month before is complete
             every_s=seconds(30 * 24 * 3600),
@@ -287,7 +301,6 @@ def resource_plan(
                 memory_mb=1024,
                 batch_size=1,
                 max_concurrency=None,
-                reserved_concurrency=1,  # a manual run and the scheduled one never overlap
             ),
             schedule=outbox_schedule,
             every_s=seconds(outbox_every_s),

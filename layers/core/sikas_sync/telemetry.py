@@ -24,7 +24,8 @@ def service_name(region_code: str) -> str:
 DIMENSION_SERVICE = "service"
 DIMENSION_DOMAIN = "domain"
 
-# ingest-<domain>: one data point per processed export, dimension domain.
+# ingest-<domain>: one data point per processed export, dimension domain. (FilesReceived also gets a
+# zero per domain from every sweep, so the no-upload alarm has data on days without uploads.)
 FILES_RECEIVED = "FilesReceived"
 FILES_REJECTED = "FilesRejected"
 ROWS_VALID = "RowsValid"
@@ -41,6 +42,13 @@ INGEST_METRICS = (
     RECORDS_UPDATED,
     RECORDS_UNCHANGED,
 )
+
+# ingest-<domain>: a file sent back to its queue to wait for the domain's ingest lease (dimension domain).
+FILES_WAITING = "FilesWaiting"
+
+# sweep, reconcile, report, outbox, erase: a run that found another run of the same function holding
+# its lease and did nothing (dimension service only).
+RUNS_SKIPPED = "RunsSkipped"
 
 # push: per domain of the batch (and their total, dimension service only).
 PUSH_ACCEPTED = "PushAccepted"  # accepted, or stale: the ministry already holds a newer version
@@ -67,3 +75,5 @@ LOG_ROWS_REJECTED = "rows rejected"
 LOG_PUSH_RESULTS = "push results"
 LOG_MINISTRY_REFUSAL = "ministry refusal"
 LOG_RECORDS_REQUEUED = "records requeued"
+LOG_FILE_WAITING = "file waits for its domain"
+LOG_RUN_SKIPPED = "run skipped: another run holds the lease"

@@ -14,11 +14,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from fakes import FakeFileLedger, FakeObjectStore, FakeRecordStore
+from fakes import FakeFileLedger, FakeLeases, FakeObjectStore, FakeRecordStore
+from sikas_sync.adapters.dynamodb_leases import DynamoLeases
 from sikas_sync.adapters.dynamodb_ledger import DynamoFileLedger
 from sikas_sync.adapters.dynamodb_records import DynamoRecordStore
 from sikas_sync.adapters.s3_objects import S3ObjectStore
 from sikas_sync.ingest.ports import ObjectMissing, ObjectRef, RecordWrite
+from sikas_sync.leases import LeaseBusy
 
 BUCKET = "inbox"
 REGION = "ap-southeast-3"
@@ -36,7 +38,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        for table, key in (("records", "pk"), ("files", "file_id")):
+        for table, key in (("records", "pk"), ("files", "file_id"), ("locks", "lock")):
             dynamodb.create_table(
                 TableName=table,
                 KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
@@ -217,3 +219,35 @@ def test_each_version_is_its_own_entry(ledger: Any) -> None:
     assert sorted(str(e["file_id"]) for e in ledger.entries()) == sorted(
         f"{BUCKET}/{REF.key}#{v}" for v in ("v1", "v2", "null")
     )
+
+
+# -- Leases ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def leases(request: pytest.FixtureRequest) -> Any:
+    if request.param == "fake":
+        return FakeLeases()
+    return DynamoLeases(request.getfixturevalue("aws")["dynamodb"], "locks")
+
+
+def test_a_lease_has_one_holder_until_its_time_is_over(leases: Any) -> None:
+    first = leases.acquire("ingest#jkp", "a", 100, NOW)
+    assert (first.holder, first.until) == ("a", NOW + 100)
+    with pytest.raises(LeaseBusy) as busy:
+        leases.acquire("ingest#jkp", "b", 100, NOW + 100)
+    assert busy.value.until == NOW + 100  # when the waiting file may look again at the latest
+    assert leases.acquire("ingest#lowongan", "b", 100, NOW).holder == "b"  # another domain: its own
+    taken_over = leases.acquire("ingest#jkp", "b", 100, NOW + 101)  # a's invocation died
+    assert taken_over.holder == "b"
+
+
+def test_a_released_lease_is_free_and_a_late_release_keeps_the_new_holder(leases: Any) -> None:
+    first = leases.acquire("function#sweep", "a", 100, NOW)
+    assert leases.release(first, NOW + 5) is True
+    second = leases.acquire("function#sweep", "b", 100, NOW + 6)
+    assert leases.release(first, NOW + 7) is False  # a released already: b's lease stays
+    with pytest.raises(LeaseBusy):
+        leases.acquire("function#sweep", "c", 100, NOW + 8)
+    assert leases.release(second, NOW + 9) is True
+    assert leases.acquire("function#sweep", "c", 100, NOW + 10).holder == "c"

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from fakes import FakeClock, FakeFileLedger, FakeObjectStore, FakePushQueue, FakeRecordStore
+from fakes import FakeClock, FakeFileLedger, FakeLeases, FakeObjectStore, FakePushQueue, FakeRecordStore
 from sikas_sync.ingest import FileSummary, IngestDeps, IngestSettings, ObjectRef, ingest_object
 from sikas_sync.ingest.record_ids import record_id
 from sikas_sync.resources import QUARANTINE_PREFIX, REPORTS_PREFIX
@@ -27,12 +27,14 @@ class World:
         self.ledger = FakeFileLedger()
         self.push = FakePushQueue()
         self.clock = FakeClock()
+        self.leases = FakeLeases()
         self.deps = IngestDeps(
             objects=self.objects,
             records=self.records,
             ledger=self.ledger,
             push=self.push,
             hmac_key=HMAC_KEY,
+            leases=self.leases,
             clock=self.clock,
         )
         self.settings = IngestSettings(

@@ -218,20 +218,58 @@ def test_a_lone_malformed_message_is_retried(invoke: Any, calls: list[Any]) -> N
     assert calls == []
 
 
-def test_a_busy_file_is_retried_and_the_other_message_is_not(
-    invoke: Any, calls: list[Any], world: World, export: Export
+@pytest.fixture
+def sent_back(handler_module: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Files the handler sent back to their queue to wait (instead of the SQS adapter)."""
+    made: list[dict[str, Any]] = []
+
+    def wait_for_lease(
+        bucket: str, key: str, version_id: str | None, event_name: str, *, waits: int, settings: Any
+    ) -> int:
+        made.append({"key": key, "version_id": version_id, "event": event_name, "waits": waits})
+        return 30
+
+    monkeypatch.setattr(handler_module, "wait_for_lease", wait_for_lease)
+    return made
+
+
+def test_a_file_whose_domain_is_busy_goes_back_to_the_queue_and_is_not_failed(
+    invoke: Any, calls: list[Any], world: World, export: Export, sent_back: list[dict[str, Any]]
 ) -> None:
     busy = world.upload("pencari_kerja/sibuk.csv", export.to_csv())
     free = world.upload("pencari_kerja/bebas.csv", export.slice(0, 5).to_csv())
-    world.ledger.claim(busy, 960, world.clock())
+    world.ledger.claim(busy, 960, world.clock())  # an earlier invocation still works on it
+    waited_twice = sqs_record("busy", notification(for_ref(busy)))
+    waited_twice["messageAttributes"] = {
+        "sikas-waits": {
+            "stringValue": "2",
+            "stringListValues": [],
+            "binaryListValues": [],
+            "dataType": "Number",
+        }
+    }
 
-    failed = invoke(
-        [sqs_record("busy", notification(for_ref(busy))), sqs_record("free", notification(for_ref(free)))]
-    )
+    failed = invoke([waited_twice, sqs_record("free", notification(for_ref(free)))])
 
-    assert failed == {"busy"}
+    assert failed == set()  # waiting burns no receive: the message is done, a new one waits
+    assert sent_back == [
+        {"key": busy.key, "version_id": busy.version_id, "event": "ObjectCreated:Put", "waits": 2}
+    ]
     assert world.ledger.items[free.file_id].status == "done"
     assert world.ledger.items[busy.file_id].status == "processing"
+
+
+def test_a_file_that_cannot_be_sent_back_is_retried(
+    invoke: Any, calls: list[Any], world: World, export: Export, handler_module: Any, monkeypatch: Any
+) -> None:
+    busy = world.upload("pencari_kerja/sibuk.csv", export.to_csv())
+    world.ledger.claim(busy, 960, world.clock())
+
+    def queue_unavailable(*args: Any, **kwargs: Any) -> int:
+        raise ConnectionError("sqs unreachable")
+
+    monkeypatch.setattr(handler_module, "wait_for_lease", queue_unavailable)
+    assert invoke([sqs_record("busy", notification(for_ref(busy)))]) == {"busy"}  # not lost
 
 
 def test_a_rejected_or_missing_file_is_not_retried(

@@ -171,6 +171,8 @@ def test_sweep_publishes_the_backlog_in_total_and_for_every_domain(
     zero = {domain.slug: 0 for domain in DOMAINS}
     assert by_domain(points, t.UNDELIVERED_RECORDS) == {**zero, "jkp": 2, "lowongan": 1}
     assert by_domain(points, t.OLDEST_UNDELIVERED_AGE) == {**zero, "jkp": 7200, "lowongan": 90000}
+    # A zero upload per domain every run: the no-upload alarm needs no "missing is breaching".
+    assert by_domain(points, t.FILES_RECEIVED) == zero
     assert {p.unit for p in points if p.name == t.OLDEST_UNDELIVERED_AGE} == {"Seconds"}
 
 

@@ -30,7 +30,9 @@ def test_reconcile_publishes_its_totals(
     jkp = DomainReconciliation(
         "jkp", "incremental", None, NOW, pulled=5, only_here=["a", "b"], imported=["c"]
     )
-    monkeypatch.setattr(module, "run_reconcile", lambda settings, request: ReconcileOutcome({"jkp": jkp}))
+    monkeypatch.setattr(
+        module, "run_reconcile", lambda settings, request, timeout_s: ReconcileOutcome({"jkp": jkp})
+    )
 
     published = run(module, "reconcile", capsys)
 
@@ -48,7 +50,7 @@ def test_report_publishes_accepted_and_not_accepted_reports(
     period = Period(2026, 10)
     reports = [TemplateReport("lowongan", "lowongan", period, status="accepted")]
     monkeypatch.setattr(
-        module, "run_smdata_reports", lambda settings, request: ReportOutcome(period, NOW, reports)
+        module, "run_smdata_reports", lambda settings, request, timeout_s: ReportOutcome(period, NOW, reports)
     )
 
     published = run(module, "report", capsys)

@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.circuit_breaker.persistence.dynamodb import
 from ..adapters.dynamodb_delivery import DynamoDeliveryStore
 from ..adapters.sqs_push import SqsMessageDelay
 from ..config import ConfigurationError, FunctionSettings
-from ..ingest.wiring import client, endpoint
+from ..ingest.wiring import caller, client, endpoint
 from ..ministry import Credentials, MinistryClient, TransientError
 from .ports import BREAKER_NAME
 from .service import Backoff, Breaker, BreakerOpen, DeliveryDeps
@@ -65,12 +65,14 @@ class DynamoBreaker(Breaker):
 
 
 @cache
-def _secrets(endpoint_url: str | None) -> parameters.SecretsProvider:
+def _secrets(endpoint_url: str | None, caller: str | None) -> parameters.SecretsProvider:
     return parameters.SecretsProvider(boto3_client=client("secretsmanager"))
 
 
-def _credentials(secret_name: str, endpoint_url: str | None) -> Callable[[bool], Credentials]:
-    provider = _secrets(endpoint_url)
+def _credentials(
+    secret_name: str, endpoint_url: str | None, caller: str | None
+) -> Callable[[bool], Credentials]:
+    provider = _secrets(endpoint_url, caller)
 
     def read(refresh: bool) -> Credentials:
         raw = provider.get(secret_name, max_age=SECRET_CACHE_S, force_fetch=refresh)
@@ -89,10 +91,15 @@ def _ministry(
     timeout_s: float,
     rate: float | None,
     endpoint_url: str | None,
+    caller: str | None,
 ) -> MinistryClient:
     # One client (and so one token cache) per execution environment and configuration.
     return MinistryClient(
-        url, region_code, _credentials(secret_name, endpoint_url), timeout_s=timeout_s, rate_limit_per_s=rate
+        url,
+        region_code,
+        _credentials(secret_name, endpoint_url, caller),
+        timeout_s=timeout_s,
+        rate_limit_per_s=rate,
     )
 
 
@@ -106,11 +113,14 @@ def ministry_client(settings: FunctionSettings) -> MinistryClient:
         timeout_s=settings.ministry_timeout_s,
         rate=settings.ministry_rate_limit_per_s,
         endpoint_url=endpoint(),
+        caller=caller(),
     )
 
 
 @cache
-def _breaker(table: str, failures: int, recovery_s: int, endpoint_url: str | None) -> DynamoBreaker:
+def _breaker(
+    table: str, failures: int, recovery_s: int, endpoint_url: str | None, caller: str | None
+) -> DynamoBreaker:
     return DynamoBreaker(table, failures, recovery_s)
 
 
@@ -121,7 +131,11 @@ def delivery_deps(settings: FunctionSettings) -> DeliveryDeps:
         visibility=SqsMessageDelay(client("sqs"), settings.push_queue_url),
         backoff=Backoff(base_s=settings.backoff_base_s, cap_s=settings.backoff_cap_s),
         breaker=_breaker(
-            settings.deliveries_table, settings.breaker_failures, settings.breaker_recovery_s, endpoint()
+            settings.deliveries_table,
+            settings.breaker_failures,
+            settings.breaker_recovery_s,
+            endpoint(),
+            caller(),
         ),
         rng=random.Random(),  # noqa: S311 - jitter, not security
     )

@@ -1,6 +1,9 @@
 """What the Lambda service does for an SQS event source, done here because moto's own mapping
 ignores partial batch failures and needs Docker: poll, build the real event, invoke the handler,
-delete what succeeded, and leave failures to their visibility timeout and the queue's redrive."""
+delete what succeeded, and leave failures to their visibility timeout and the queue's redrive.
+
+Invocations run in this process one at a time; `run_concurrently` runs up to a mapping's
+MaximumConcurrency at once, each in a process of its own, as Lambda's execution environments."""
 
 from __future__ import annotations
 
@@ -9,10 +12,16 @@ import hashlib
 import io
 import json
 import os
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from .functions import Handler, LocalLambdaContext
@@ -29,6 +38,7 @@ class FunctionSpec:
     timeout_s: int
     memory_mb: int
     environment: dict[str, str]
+    handler_dir: str = ""  # functions/<handler_dir>/handler.py, for a worker process to load
 
 
 @dataclass
@@ -36,6 +46,7 @@ class EventSourceMapping(FunctionSpec):
     queue_url: str = ""
     queue_arn: str = ""
     batch_size: int = 1
+    max_concurrency: int = 1  # the mapping's MaximumConcurrency (run_concurrently)
 
 
 @dataclass
@@ -46,6 +57,20 @@ class InvocationStats:
     errors: int = 0
 
 
+def _lambda_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """SQS's message attributes (`StringValue`, `DataType`) as Lambda writes them into the event."""
+    return {
+        name: {
+            "stringValue": value.get("StringValue"),
+            "binaryValue": value.get("BinaryValue"),
+            "stringListValues": [],
+            "binaryListValues": [],
+            "dataType": value["DataType"],
+        }
+        for name, value in attributes.items()
+    }
+
+
 def _lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
     body = message["Body"]
     return {
@@ -53,7 +78,7 @@ def _lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict
         "receiptHandle": message["ReceiptHandle"],
         "body": body,
         "attributes": message.get("Attributes", {}),
-        "messageAttributes": message.get("MessageAttributes", {}),
+        "messageAttributes": _lambda_attributes(message.get("MessageAttributes", {})),
         "md5OfBody": message.get("MD5OfBody")
         or hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
         "eventSource": "aws:sqs",
@@ -85,6 +110,7 @@ class Dispatcher:
         self.mappings: list[EventSourceMapping] = []
         self.stats: dict[str, InvocationStats] = {}
         self.metrics: dict[str, float] = {}  # EMF metrics the functions emitted, summed by name
+        self._lock = threading.Lock()  # stats, metrics and the log, when invocations run at once
 
     def add(self, mapping: EventSourceMapping) -> None:
         self.mappings.append(mapping)
@@ -109,18 +135,24 @@ class Dispatcher:
 
     def poll(self, mapping: EventSourceMapping) -> int:
         """One gather + invoke for one mapping; the number of messages handed to the function."""
+        return self._poll(mapping, self.invoke)
+
+    def _poll(
+        self, mapping: EventSourceMapping, invoke: Callable[[FunctionSpec, dict[str, Any]], Any]
+    ) -> int:
         messages = self._receive(mapping)
         if not messages:
             return 0
         event = {"Records": [_lambda_record(m, mapping.queue_arn, self._region) for m in messages]}
-        stats = self.stats[mapping.function_name]
-        stats.messages += len(messages)
         try:
-            result = self.invoke(mapping, event)
+            result = invoke(mapping, event)
             failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
         except InvocationFailed:  # a crashed invocation: every message stays for a retry
             failed = {m["MessageId"] for m in messages}
-        stats.failed_messages += len(failed)
+        with self._lock:
+            stats = self.stats[mapping.function_name]
+            stats.messages += len(messages)
+            stats.failed_messages += len(failed)
         done = [
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
             for i, m in enumerate(messages)
@@ -155,27 +187,77 @@ class Dispatcher:
         finally:
             self._collect(captured.getvalue())
 
+    def invoke_in_process(self, function: FunctionSpec, event: dict[str, Any]) -> Any:
+        """One invocation in a process of its own (sikas_sync.embedded.worker): an execution
+        environment with its own globals, environment and credentials, as concurrent invocations
+        have on Lambda."""
+        with self._lock:
+            self.stats.setdefault(function.function_name, InvocationStats()).invocations += 1
+        with tempfile.TemporaryDirectory(prefix="sikas-invoke-") as folder:
+            result_path = Path(folder) / "result.json"
+            command = [
+                sys.executable, "-m", "sikas_sync.embedded.worker", function.handler_dir,
+                function.function_name, str(function.memory_mb), str(function.timeout_s), self._region,
+                str(result_path),
+            ]  # fmt: skip
+            done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+                command,
+                input=json.dumps(event),
+                capture_output=True,
+                text=True,
+                env={**os.environ, **function.environment},
+                check=False,
+                timeout=function.timeout_s + 30,
+            )
+            self._collect(done.stdout)
+            if done.returncode != 0:
+                error = done.stderr.strip().splitlines()[-1:] or ["no output"]
+                with self._lock:
+                    self.stats[function.function_name].errors += 1
+                    self._log.write(f"{function.function_name}: invocation failed: {error[0]}\n")
+                raise InvocationFailed(function.function_name)
+            return json.loads(result_path.read_text(encoding="utf-8"))
+
+    def run_concurrently(self, mapping: EventSourceMapping, deadline: float, pause_s: float = 0.05) -> bool:
+        """Poll until the mapping's queue is empty with up to `max_concurrency` invocations at once,
+        each in its own process; False at the deadline. Each poller goes on by itself, as Lambda's
+        do: one long invocation does not hold the others back."""
+
+        def poller(_: int) -> bool:
+            while time.monotonic() < deadline:
+                if self._poll(mapping, self.invoke_in_process) == 0:
+                    if self.queue_depth(mapping.queue_url) == 0:
+                        return True
+                    time.sleep(pause_s)  # in flight at another poller, or delayed
+            return False
+
+        workers = max(1, mapping.max_concurrency)
+        with ThreadPoolExecutor(workers, thread_name_prefix=mapping.function_name) as pool:
+            return all(pool.map(poller, range(workers)))
+
     def _collect(self, output: str) -> None:
         """Keep the functions' output as CloudWatch would: logs to the log, EMF metrics summed."""
-        self._log.write(output)
-        for line in output.splitlines():
-            if not line.startswith('{"_aws"'):
-                continue
-            document = json.loads(line)
-            for directive in document["_aws"]["CloudWatchMetrics"]:
-                for metric in directive["Metrics"]:
-                    value = document.get(metric["Name"], 0)
-                    values = value if isinstance(value, list) else [value]
-                    self.metrics[metric["Name"]] = self.metrics.get(metric["Name"], 0) + sum(values)
+        with self._lock:
+            self._log.write(output)
+            for line in output.splitlines():
+                if not line.startswith('{"_aws"'):
+                    continue
+                document = json.loads(line)
+                for directive in document["_aws"]["CloudWatchMetrics"]:
+                    for metric in directive["Metrics"]:
+                        value = document.get(metric["Name"], 0)
+                        values = value if isinstance(value, list) else [value]
+                        self.metrics[metric["Name"]] = self.metrics.get(metric["Name"], 0) + sum(values)
 
     def queue_depth(self, queue_url: str) -> int:
-        attributes = self._sqs.get_queue_attributes(
-            QueueUrl=queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        )
+        """Messages visible, in flight or delayed (a file waiting for its domain's lease)."""
+        names = [
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ]
+        attributes = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=names)["Attributes"]
+        return sum(int(attributes.get(name, 0)) for name in names)
 
     def run_until_idle(
         self, mappings: list[EventSourceMapping], deadline: float, pause_s: float = 0.05

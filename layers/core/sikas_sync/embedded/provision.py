@@ -28,6 +28,7 @@ class Provisioned:
     records_table: str
     deliveries_table: str
     files_table: str
+    locks_table: str
     push_queue: QueueHandle
     ingest_queues: dict[str, QueueHandle] = field(default_factory=dict)  # by domain
     hmac_secret_name: str = ""
@@ -95,6 +96,7 @@ def provision(
         records_table=_table(dynamodb, plan.records_table),
         deliveries_table=_table(dynamodb, plan.deliveries_table),
         files_table=_table(dynamodb, plan.files_table),
+        locks_table=_table(dynamodb, plan.locks_table),
         push_queue=_queue(sqs, plan.push_queue),
         scheduled_failures_url=sqs.create_queue(
             QueueName=plan.scheduled_failures_queue,

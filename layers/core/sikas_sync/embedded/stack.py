@@ -14,7 +14,7 @@ from typing import IO, Any
 import boto3
 
 from ..adapters.dynamodb_delivery import state_from_item
-from ..config import delivery_environment
+from ..config import delivery_environment, ingest_environment
 from ..delivery.ports import delivery_status
 from ..ministry.local import Faults, LocalMinistry
 from ..operations.erase_wiring import erase_function
@@ -123,6 +123,7 @@ class EmbeddedStack:
             "RECORDS_TABLE": self.resources.records_table,
             "DELIVERIES_TABLE": self.resources.deliveries_table,
             "FILES_TABLE": self.resources.files_table,
+            "LOCKS_TABLE": self.resources.locks_table,
             "PUSH_QUEUE_URL": self.resources.push_queue.url,
             "HMAC_SECRET_NAME": self.resources.hmac_secret_name,
             "MAX_FILE_BYTES": str(self.plan.max_file_bytes),
@@ -143,14 +144,16 @@ class EmbeddedStack:
             mapping = EventSourceMapping(
                 function_name=ingest.function.name,
                 handler=load_handler(ingest.function.handler_dir),
+                handler_dir=ingest.function.handler_dir,
                 queue_url=queue.url,
                 queue_arn=queue.arn,
                 batch_size=ingest.function.batch_size,
+                max_concurrency=ingest.function.max_concurrency or 1,
                 timeout_s=ingest.function.timeout_s,
                 memory_mb=ingest.function.memory_mb,
                 environment={
                     **common,
-                    "DOMAIN": ingest.domain,
+                    **ingest_environment(ingest, queue.url),
                     "POWERTOOLS_SERVICE_NAME": ingest.function.name,
                 },
             )
@@ -164,9 +167,11 @@ class EmbeddedStack:
         self.push_mapping = EventSourceMapping(
             function_name=function.name,
             handler=load_handler(function.handler_dir),
+            handler_dir=function.handler_dir,
             queue_url=self.resources.push_queue.url,
             queue_arn=self.resources.push_queue.arn,
             batch_size=function.batch_size,
+            max_concurrency=function.max_concurrency or 1,
             timeout_s=function.timeout_s,
             memory_mb=function.memory_mb,
             environment={
@@ -186,6 +191,7 @@ class EmbeddedStack:
         return FunctionSpec(
             function_name=function.name,
             handler=load_handler(function.handler_dir),
+            handler_dir=function.handler_dir,
             timeout_s=function.timeout_s,
             memory_mb=function.memory_mb,
             environment={
@@ -262,6 +268,12 @@ class EmbeddedStack:
         return self.dispatcher.run_until_idle(
             list(self.ingest_mappings.values()), time.monotonic() + timeout_s
         )
+
+    def run_ingest_concurrently(self, domain: str, timeout_s: float) -> bool:
+        """Dispatch one domain's ingest messages with as many invocations at once as its event source
+        mapping allows on AWS (MaximumConcurrency), each in its own process; False if time ran out."""
+        assert self.dispatcher is not None
+        return self.dispatcher.run_concurrently(self.ingest_mappings[domain], time.monotonic() + timeout_s)
 
     def run_delivery(self, timeout_s: float) -> bool:
         """Dispatch push messages until the push queue is empty; False if time ran out."""

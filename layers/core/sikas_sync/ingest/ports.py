@@ -64,7 +64,8 @@ class RecordStore(Protocol):
 
     def write(self, writes: list[RecordWrite]) -> None:
         """Store every write (a new version replaces the item). One ingest per domain runs at a time
-        (reserved concurrency 1), so no other writer changes these records in between."""
+        (it holds the domain's lease, sikas_sync.leases), so no other upload changes these records
+        between the read and this write."""
         ...
 
 

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from ..domains import BY_SLUG, Domain
 from ..errors import FileRejected, RowIssue
+from ..leases import LeaseBusy, Leases, ingest_lease_name, new_holder
 from ..outbox.results import DecidedRow, ResultsWriter, results_key
 from ..parsing.table import ReadLimits
 from ..resources import QUARANTINE_PREFIX, REPORTS_PREFIX
@@ -40,10 +41,27 @@ from .record_ids import record_id
 from .report import QuarantineWriter, ReportWriter
 
 WRITE_BATCH = 100  # records looked up (BatchGetItem) and decided together
+SQS_MAX_DELAY_S = 900
 
 
 class FileBusy(Exception):
-    """Another invocation holds this file's lease: retry later (the message returns to the queue)."""
+    """The file must wait: another invocation holds its domain's ingest lease (or the file itself).
+
+    `until` is when that lease ends at the latest (Unix seconds). The handler sends the file back to
+    its queue, delayed, instead of failing the message: waiting must not use up its receives.
+    """
+
+    def __init__(self, file_id: str, until: float | None = None) -> None:
+        super().__init__(file_id)
+        self.file_id = file_id
+        self.until = until
+
+
+def wait_delay_s(waits: int, base_s: int, cap_s: int) -> int:
+    """How long a waiting file stays away before it looks again: doubling from `base_s` per wait
+    already made, at most `cap_s` and at most SQS's 15-minute message delay."""
+    delay: int = base_s * 2 ** min(max(0, waits), 16)
+    return max(1, min(cap_s, SQS_MAX_DELAY_S, delay))
 
 
 @dataclass
@@ -53,6 +71,7 @@ class IngestDeps:
     ledger: FileLedger
     push: PushQueue
     hmac_key: bytes
+    leases: Leases  # one ingest per domain at a time (sikas_sync.leases)
     clock: Callable[[], float] = time.time
 
 
@@ -123,12 +142,29 @@ def domain_of_key(key: str) -> Domain | None:
 
 
 def ingest_object(ref: ObjectRef, deps: IngestDeps, settings: IngestSettings) -> FileSummary:
-    """Process one uploaded export exactly once, however often its event is delivered."""
+    """Process one uploaded export exactly once, however often its event is delivered, and never
+    at the same time as another export of its domain (both would read and write the same records:
+    the later version number would be lost). FileBusy when it has to wait for that."""
+    domain = domain_of_key(ref.key)
+    if domain is None or _is_unsafe(ref.key):
+        return _claim_and_process(ref, deps, settings)  # rejected whole: writes no records
+    name = ingest_lease_name(domain.slug)
+    try:
+        lease = deps.leases.acquire(name, new_holder(ref.file_id), settings.lease_s, deps.clock())
+    except LeaseBusy as busy:
+        raise FileBusy(ref.file_id, busy.until) from None
+    try:
+        return _claim_and_process(ref, deps, settings)
+    finally:
+        deps.leases.release(lease, deps.clock())
+
+
+def _claim_and_process(ref: ObjectRef, deps: IngestDeps, settings: IngestSettings) -> FileSummary:
     claim = deps.ledger.claim(ref, settings.lease_s, deps.clock())
     if claim.state == "done":
         return FileSummary.from_ledger(claim.summary or {})
     if claim.state == "busy":
-        raise FileBusy(ref.file_id)
+        raise FileBusy(ref.file_id)  # an earlier attempt's lease on the file has not ended yet
     summary = _process(ref, deps, settings, claim)
     deps.ledger.complete(ref, summary.ledger_json(), deps.clock())
     return summary

@@ -3,50 +3,85 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from aws_lambda_powertools.utilities import parameters
 
+from ..adapters.dynamodb_leases import DynamoLeases
 from ..adapters.dynamodb_ledger import DynamoFileLedger
 from ..adapters.dynamodb_records import DynamoRecordStore
 from ..adapters.s3_objects import S3ObjectStore
 from ..adapters.secrets import hmac_key
 from ..adapters.sqs_push import SqsPushQueue
-from ..config import FunctionSettings
+from ..adapters.sqs_waiting import SqsWaitingFiles
+from ..config import ConfigurationError, FunctionSettings
+from ..leases import LeaseBusy, function_lease_name, lease_for, new_holder
 from .ports import ObjectMissing, ObjectRef
 
 if TYPE_CHECKING:
     from .service import FileSummary
 
-MAX_LEASE_MARGIN_S = 60  # a lease outlives the function timeout, so a live invocation keeps its file
+__all__ = [
+    "caller", "client", "endpoint", "ingest_file", "lease_for", "leases", "single_flight", "wait_for_lease",
+]  # fmt: skip
+T = TypeVar("T")
 
 
 def endpoint() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL")
 
 
-def lease_for(timeout_s: int) -> int:
-    """A file's lease: longer than the invocation, so a live invocation keeps its file, and over
-    well before the message is visible again (visibility = 6 x timeout), so the redelivery after
-    a crash can take the file over and resume it."""
-    return timeout_s + min(MAX_LEASE_MARGIN_S, max(1, timeout_s // 2))
+def caller() -> str | None:
+    """Whose credentials the clients carry: part of every cache key of a client or what holds one."""
+    return os.environ.get("AWS_ACCESS_KEY_ID")
 
 
 def client(service: str) -> Any:
-    return _client(service, endpoint())
+    return _client(service, endpoint(), caller())
 
 
 @cache
-def _client(service: str, endpoint: str | None) -> Any:
-    # Once per execution environment (and endpoint: the embedded stack may be started anew).
+def _client(service: str, endpoint: str | None, access_key_id: str | None) -> Any:
+    # Once per execution environment. On Lambda endpoint and credentials never change; the embedded
+    # stack runs every function in one process, each with its own role's credentials and possibly
+    # a new emulator: a client made for one must not serve another.
     return boto3.client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
 
 
-@cache
 def _secrets(endpoint: str | None) -> parameters.SecretsProvider:
-    return parameters.SecretsProvider(boto3_client=_client("secretsmanager", endpoint))
+    return _secrets_for(endpoint, caller())
+
+
+@cache
+def _secrets_for(endpoint: str | None, access_key_id: str | None) -> parameters.SecretsProvider:
+    return parameters.SecretsProvider(boto3_client=_client("secretsmanager", endpoint, access_key_id))
+
+
+def leases(settings: FunctionSettings) -> DynamoLeases:
+    return DynamoLeases(client("dynamodb"), settings.locks_table)
+
+
+def single_flight(
+    settings: FunctionSettings, function: str, timeout_s: int, work: Callable[[], T]
+) -> T | None:
+    """`work()` while holding the function's lease; None, without running it, when another run of
+    the function holds the lease (a manual run during the scheduled one, a schedule that fired
+    while the previous run still goes)."""
+    store = leases(settings)
+    try:
+        lease = store.acquire(
+            function_lease_name(function), new_holder(function), lease_for(timeout_s), time.time()
+        )
+    except LeaseBusy:
+        return None
+    try:
+        return work()
+    finally:
+        store.release(lease, time.time())
 
 
 def ingest_file(
@@ -68,6 +103,7 @@ def ingest_file(
         ledger=DynamoFileLedger(client("dynamodb"), settings.files_table),
         push=SqsPushQueue(client("sqs"), settings.push_queue_url),
         hmac_key=hmac_key(_secrets(endpoint()), settings.hmac_secret_name),
+        leases=leases(settings),
     )
     ingest_settings = IngestSettings(
         region_code=settings.region_code,
@@ -75,3 +111,20 @@ def ingest_file(
         lease_s=lease_for(timeout_s),
     )
     return ingest_object(ObjectRef(bucket, key, version_id), deps, ingest_settings)
+
+
+def wait_for_lease(
+    bucket: str, key: str, version_id: str | None, event_name: str, *, waits: int, settings: FunctionSettings
+) -> int:
+    """Sends a file that must wait back to its ingest queue, delayed; returns the delay (seconds)."""
+    from .service import wait_delay_s
+
+    url, base_s, cap_s = settings.ingest_queue_url, settings.ingest_wait_base_s, settings.ingest_wait_cap_s
+    if url is None or base_s is None or cap_s is None:
+        names = "INGEST_QUEUE_URL, INGEST_WAIT_BASE_S, INGEST_WAIT_CAP_S"
+        raise ConfigurationError(f"function environment incomplete or invalid: {names}")
+    delay = wait_delay_s(waits, base_s, cap_s)
+    SqsWaitingFiles(client("sqs"), url).wait(
+        bucket, key, version_id, event_name, waits=waits + 1, delay_s=delay
+    )
+    return delay

@@ -29,8 +29,7 @@ def erase_function(time_scale: float = 1.0) -> FunctionPlan:
         timeout_s=max(1, round(900 * time_scale)),
         memory_mb=512,
         batch_size=1,
-        max_concurrency=None,
-        reserved_concurrency=1,  # erasures are rare and manual: one at a time, never a runaway
+        max_concurrency=None,  # one erasure at a time comes from its lease (sikas_sync.leases)
     )
 
 
