@@ -31,11 +31,14 @@ class ErasureBusy(RuntimeError):
 
 def run_erasure(settings: FunctionSettings, request: ErasureRequest, timeout_s: int) -> ErasureResult | None:
     # The use case, the domain models and AWS clients load on the first invocation, not with the module.
-    from sikas_sync.ingest.wiring import single_flight
+    from sikas_sync.ingest.wiring import leases
+    from sikas_sync.leases import single_flight
     from sikas_sync.operations import erase_wiring
 
     # Erasures are rare and manual: one at a time. None when another one holds the lease.
-    return single_flight(settings, "erase", timeout_s, lambda: erase_wiring.run_erasure(settings, request))
+    return single_flight(
+        leases(settings), "erase", timeout_s, lambda: erase_wiring.run_erasure(settings, request)
+    )
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
 def run_outbox(settings: FunctionSettings, request: OutboxRequest, timeout_s: int) -> OutboxOutcome | None:
     # The use case, its domain models and AWS clients load on the first invocation, not with the module.
-    from sikas_sync.ingest.wiring import single_flight
+    from sikas_sync.ingest.wiring import leases
+    from sikas_sync.leases import single_flight
     from sikas_sync.outbox import wiring
 
     # One run at a time (a manual run and the scheduled one): None when another run holds the lease.
-    return single_flight(settings, "outbox", timeout_s, lambda: wiring.run_outbox(settings, request))
+    return single_flight(leases(settings), "outbox", timeout_s, lambda: wiring.run_outbox(settings, request))
 
 
 @logger.inject_lambda_context(log_event=False)

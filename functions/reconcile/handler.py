@@ -32,11 +32,14 @@ def run_reconcile(
     settings: FunctionSettings, request: ReconcileRequest, timeout_s: int
 ) -> ReconcileOutcome | None:
     # The use case, its domain models and AWS clients load on the first invocation, not with the module.
-    from sikas_sync.ingest.wiring import single_flight
+    from sikas_sync.ingest.wiring import leases
+    from sikas_sync.leases import single_flight
     from sikas_sync.reconcile import wiring
 
     # One run at a time (a manual run and the scheduled one): None when another run holds the lease.
-    return single_flight(settings, "reconcile", timeout_s, lambda: wiring.run_reconcile(settings, request))
+    return single_flight(
+        leases(settings), "reconcile", timeout_s, lambda: wiring.run_reconcile(settings, request)
+    )
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -24,11 +24,14 @@ def run_smdata_reports(
     settings: FunctionSettings, request: ReportRequest, timeout_s: int
 ) -> ReportOutcome | None:
     # The use case, its domain models and AWS clients load on the first invocation, not with the module.
-    from sikas_sync.ingest.wiring import single_flight
+    from sikas_sync.ingest.wiring import leases
+    from sikas_sync.leases import single_flight
     from sikas_sync.smdata import wiring
 
     # One run at a time (a manual run and the scheduled one): None when another run holds the lease.
-    return single_flight(settings, "report", timeout_s, lambda: wiring.run_smdata_reports(settings, request))
+    return single_flight(
+        leases(settings), "report", timeout_s, lambda: wiring.run_smdata_reports(settings, request)
+    )
 
 
 @logger.inject_lambda_context(log_event=False)

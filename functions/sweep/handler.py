@@ -28,12 +28,13 @@ def run_sweep(
     settings: FunctionSettings, timeout_s: int, on_requeued: Callable[[list[PushMessage]], None]
 ) -> SweepResult | None:
     # The use case, the domain models and AWS clients load on the first invocation, not with the module.
-    from sikas_sync.ingest.wiring import single_flight
+    from sikas_sync.ingest.wiring import leases
+    from sikas_sync.leases import single_flight
     from sikas_sync.operations import sweep_wiring
 
     # Two sweeps at once would queue the same records twice: None when another run holds the lease.
     return single_flight(
-        settings,
+        leases(settings),
         "sweep",
         timeout_s,
         lambda: sweep_wiring.run_sweep(settings, timeout_s, on_requeued=on_requeued),

@@ -11,9 +11,13 @@ The AWS adapter is sikas_sync.adapters.dynamodb_leases; tests use tests/fakes.py
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +68,25 @@ def lease_for(timeout_s: int) -> int:
 
 def new_holder(what: str) -> str:
     return f"{what}@{uuid.uuid4().hex[:12]}"
+
+
+def single_flight(
+    leases: Leases,
+    function: str,
+    timeout_s: int,
+    work: Callable[[], T],
+    clock: Callable[[], float] = time.time,
+) -> T | None:
+    """`work()` while holding the function's lease; None, without running it, when another run of
+    the function holds the lease (a manual run during the scheduled one, a schedule that fired while
+    the previous run still goes). The lease is given back however `work` ends."""
+    try:
+        lease = leases.acquire(
+            function_lease_name(function), new_holder(function), lease_for(timeout_s), clock()
+        )
+    except LeaseBusy:
+        return None
+    try:
+        return work()
+    finally:
+        leases.release(lease, clock())

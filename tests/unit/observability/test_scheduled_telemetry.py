@@ -57,3 +57,21 @@ def test_report_publishes_accepted_and_not_accepted_reports(
 
     assert published["SmdataReportsAccepted"] == (1, (("service",),))
     assert published["SmdataReportsNotAccepted"] == (0, (("service",),))
+
+
+@pytest.mark.parametrize(
+    ("name", "runner"),
+    [("reconcile", "run_reconcile"), ("report", "run_smdata_reports"), ("outbox", "run_outbox")],
+)
+def test_a_run_that_finds_another_run_holding_the_lease_is_skipped_not_failed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, runner: str
+) -> None:
+    module = load(name, monkeypatch, POWERTOOLS_SERVICE_NAME=name)
+    monkeypatch.setattr(module, runner, lambda settings, request, timeout_s: None)  # the lease was taken
+    capsys.readouterr()
+
+    answer = module.lambda_handler({}, context(name, 900))  # no exception: nothing to retry or alarm
+
+    assert answer == {"skipped": "another run holds the lease", "function": name}
+    published = {p.name: p.value for p in emf_points(capsys.readouterr().out)}
+    assert published == {"RunsSkipped": 1}

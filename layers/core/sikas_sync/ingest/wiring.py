@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools.utilities import parameters
@@ -19,16 +17,13 @@ from ..adapters.secrets import hmac_key
 from ..adapters.sqs_push import SqsPushQueue
 from ..adapters.sqs_waiting import SqsWaitingFiles
 from ..config import ConfigurationError, FunctionSettings
-from ..leases import LeaseBusy, function_lease_name, lease_for, new_holder
+from ..leases import lease_for
 from .ports import ObjectMissing, ObjectRef
 
 if TYPE_CHECKING:
     from .service import FileSummary
 
-__all__ = [
-    "caller", "client", "endpoint", "ingest_file", "lease_for", "leases", "single_flight", "wait_for_lease",
-]  # fmt: skip
-T = TypeVar("T")
+__all__ = ["caller", "client", "endpoint", "ingest_file", "lease_for", "leases", "wait_for_lease"]
 
 
 def endpoint() -> str | None:
@@ -63,25 +58,6 @@ def _secrets_for(endpoint: str | None, access_key_id: str | None) -> parameters.
 
 def leases(settings: FunctionSettings) -> DynamoLeases:
     return DynamoLeases(client("dynamodb"), settings.locks_table)
-
-
-def single_flight(
-    settings: FunctionSettings, function: str, timeout_s: int, work: Callable[[], T]
-) -> T | None:
-    """`work()` while holding the function's lease; None, without running it, when another run of
-    the function holds the lease (a manual run during the scheduled one, a schedule that fired
-    while the previous run still goes)."""
-    store = leases(settings)
-    try:
-        lease = store.acquire(
-            function_lease_name(function), new_holder(function), lease_for(timeout_s), time.time()
-        )
-    except LeaseBusy:
-        return None
-    try:
-        return work()
-    finally:
-        store.release(lease, time.time())
 
 
 def ingest_file(
