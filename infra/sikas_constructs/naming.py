@@ -5,9 +5,9 @@ from __future__ import annotations
 from aws_cdk import CfnResource, Stack, Tags
 from constructs import IConstruct
 
-# Every resource made from a plan entry carries that entry's name, so tests (and operators) can
-# match the template against the resource plan and the embedded stack.
-PLAN_NAME_TAG = "sikas-sync:plan-name"
+from sikas_sync.resources import PLAN_NAME_TAG
+
+__all__ = ["PLAN_NAME_TAG", "logical_id_of", "pin_logical_id", "tag_plan_name"]
 
 
 def _cfn(construct: IConstruct) -> CfnResource:

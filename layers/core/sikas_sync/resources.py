@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_REGION_CODE = "12.09"  # Kabupaten Asahan; any kabupaten/kota deploys with its own code
+# Every template resource made from a plan entry carries that entry's name in this tag, so tests,
+# operators and the embedded stack (its IAM roles) can match the template against the plan.
+PLAN_NAME_TAG = "sikas-sync:plan-name"
+INBOX_BUCKET_LOGICAL_ID = "InboxBucket"  # pinned: cdk-nag names its ARN <InboxBucket.Arn> in findings
 
 # Prefixes of the inbox bucket that are written by the pipeline itself, never by SIKAS.
 REPORTS_PREFIX = "reports/"

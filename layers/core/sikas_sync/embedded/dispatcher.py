@@ -47,6 +47,7 @@ class EventSourceMapping(FunctionSpec):
     queue_arn: str = ""
     batch_size: int = 1
     max_concurrency: int = 1  # the mapping's MaximumConcurrency (run_concurrently)
+    poller: Any = None  # the SQS client Lambda polls with: the function's role's (None: the stack's)
 
 
 @dataclass
@@ -119,8 +120,9 @@ class Dispatcher:
     def _receive(self, mapping: EventSourceMapping) -> list[dict[str, Any]]:
         """Up to batch_size messages, ten per ReceiveMessage call, as Lambda's poller gathers them."""
         messages: list[dict[str, Any]] = []
+        sqs = mapping.poller or self._sqs
         while len(messages) < mapping.batch_size:
-            response = self._sqs.receive_message(
+            response = sqs.receive_message(
                 QueueUrl=mapping.queue_url,
                 MaxNumberOfMessages=min(mapping.batch_size - len(messages), 10),
                 AttributeNames=["All"],
@@ -159,7 +161,7 @@ class Dispatcher:
             if m["MessageId"] not in failed
         ]
         if done:
-            self._sqs.delete_message_batch(QueueUrl=mapping.queue_url, Entries=done)
+            (mapping.poller or self._sqs).delete_message_batch(QueueUrl=mapping.queue_url, Entries=done)
         return len(messages)
 
     def invoke(self, function: FunctionSpec, event: dict[str, Any]) -> Any:

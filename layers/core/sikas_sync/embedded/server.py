@@ -10,7 +10,10 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import moto.dynamodb.responses as moto_dynamodb
+import moto.iam.access_control as moto_access_control
 import moto.s3.notifications as moto_s3_notifications
+import moto.secretsmanager.responses as moto_secretsmanager
 import moto.sqs.models as moto_sqs
 from moto.core import utils as moto_utils
 from moto.server import ThreadedMotoServer
@@ -103,6 +106,68 @@ moto_sqs.Queue.attributes = property(_queue_attributes)  # type: ignore[method-a
 moto_sqs.SQSBackend.send_message = _send_message  # type: ignore[method-assign]
 
 
+# With IAM authentication on, moto checks DynamoDB and Secrets Manager requests against the resource
+# "*" (only SQS and S3 name theirs): every statement of ours, which names its table or secret, would
+# deny. AWS authorizes them against the table's and the secret's ARN, and so do these.
+def _dynamodb_resource(self: Any) -> str:
+    params = getattr(self, "params", None) or {}
+    name = params.get("TableName") or next(iter(params.get("RequestItems") or {}), None)
+    if not name:
+        return "*"
+    return (
+        name
+        if name.startswith("arn:")
+        else f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{name}"
+    )
+
+
+def _secret_resource(self: Any) -> str:
+    secret_id = self._get_param("SecretId")
+    if not secret_id:
+        return "*"
+    try:
+        return str(self.backend.secrets[secret_id].arn)
+    except KeyError:
+        return "*"  # moto answers ResourceNotFound afterwards, as AWS does
+
+
+for _handler, _resource in (
+    (moto_dynamodb.DynamoHandler, _dynamodb_resource),
+    (moto_secretsmanager.SecretsManagerResponse, _secret_resource),
+):
+    if hasattr(_handler, "_determine_resource"):
+        raise MotoPatchError(f"moto's {_handler.__name__} now names its resource itself: drop the patch")
+    setattr(_handler, "_determine_resource", _resource)  # noqa: B010 - a method moto looks for by name
+
+
+# moto asks IAM about the API call (sqs:DeleteMessageBatch, s3:ListObjectsV2); AWS about the action
+# that call needs, which is what policies name (sqs:DeleteMessage, s3:ListBucket). Calls not listed
+# are their own action. (S3's list in the S3 user guide, "Required permissions for S3 API operations".)
+IAM_ACTION_OF_CALL = {
+    "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
+    "sqs:SendMessageBatch": "sqs:SendMessage",
+    "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:ListObjects": "s3:ListBucket",
+    "s3:HeadBucket": "s3:ListBucket",
+    "s3:ListObjectVersions": "s3:ListBucketVersions",
+    "s3:HeadObject": "s3:GetObject",
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+    "s3:DeleteObjects": "s3:DeleteObject",
+}
+_moto_iam_request_init = moto_access_control.IAMRequestBase.__init__
+
+
+def _iam_request_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _moto_iam_request_init(self, *args, **kwargs)
+    self._action = IAM_ACTION_OF_CALL.get(self._action, self._action)
+
+
+moto_access_control.IAMRequestBase.__init__ = _iam_request_init  # type: ignore[method-assign]
+
+
 class AwsEmulator:
     def __init__(self) -> None:
         # werkzeug logs every request at INFO; that is noise for operators.
@@ -119,11 +184,24 @@ class AwsEmulator:
         return self.url
 
     def reset(self) -> None:
+        self._post("/moto-api/reset", b"")
+
+    def authenticate(self, enforce: bool) -> None:
+        """moto's IAM authentication: every request signed by a known key and allowed by its
+        policies (enforce), or any credentials accepted (moto's default)."""
+        self._post("/moto-api/reset-auth", b"0" if enforce else b"inf")
+
+    def _post(self, path: str, body: bytes) -> None:
         # Our own emulator on loopback, over plain http.
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")  # noqa: S310
+        # text/plain: urllib's default (a form) would leave werkzeug's request.data empty.
+        request = urllib.request.Request(  # noqa: S310
+            f"{self.url}{path}", data=body, method="POST", headers={"Content-Type": "text/plain"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             response.read()
 
     def stop(self) -> None:
+        # moto keeps authentication process-wide: the next emulator (or moto in a test) starts open.
+        self.authenticate(enforce=False)
         self.reset()  # free the emulated data, which would otherwise live as long as the process
         self._server.stop()

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -22,6 +22,7 @@ from ..operations.target import QueuePair, StackTarget
 from ..resources import FunctionPlan, ResourcePlan, resource_plan
 from .dispatcher import Dispatcher, EventSourceMapping, FunctionSpec, InvocationFailed
 from .functions import load_handler
+from .iam import TemplateError, create_operator, create_roles, emulator_policies, emulator_resolver
 from .provision import Provisioned, provision
 from .server import AwsEmulator
 
@@ -45,8 +46,14 @@ class EmbeddedStack:
         ministry_credentials: tuple[str, str] = ("local-client", "local-secret"),
         ministry_faults: Faults | None = None,
         ministry_seed: int = 0,
+        iam_template: Mapping[str, Any] | None = None,
     ) -> None:
+        """`iam_template`: the synthesized CloudFormation template. Given, each function runs with its
+        own role's permissions from it and moto checks every request (sikas_sync.embedded.iam)."""
         self.plan: ResourcePlan = resource_plan(region_code, time_scale=TIME_SCALE)
+        self._iam_template = iam_template
+        self._role_env: dict[str, dict[str, str]] = {}  # each function's role credentials
+        self.operator_keys: tuple[str, str] | None = None  # the admin's keys, with IAM enforced
         self.log: IO[str] = log or sys.stderr
         self._emulator = AwsEmulator()
         self._ministry_credentials = ministry_credentials
@@ -89,6 +96,8 @@ class EmbeddedStack:
         )
         self.clients = {name: boto3.client(name) for name in ("s3", "sqs", "dynamodb", "secretsmanager")}
         self.resources = provision(self.plan, self.clients, REGION, self._ministry_credentials)
+        if self._iam_template is not None:
+            self._enforce_iam(self._iam_template)
         self.dispatcher = Dispatcher(self.clients["sqs"], REGION, self.log)
         self._add_ingest_functions()
         self._add_push_function()
@@ -109,10 +118,54 @@ class EmbeddedStack:
             else:
                 os.environ[key] = value
 
-    def _set_env(self, values: dict[str, str]) -> None:
+    def _set_env(self, values: Mapping[str, str | None]) -> None:
         for key, value in values.items():
             self._saved_env.setdefault(key, os.environ.get(key))
-            os.environ[key] = value
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    def _enforce_iam(self, template: Mapping[str, Any]) -> None:
+        """Roles from the template for every function, an operator allowed everything, then moto's
+        IAM authentication on: from here every request needs a known key and a policy allowing it."""
+        iam, sts = boto3.client("iam"), boto3.client("sts")
+        resolver = emulator_resolver(template, REGION, self.clients, self.bucket)
+        policies = emulator_policies(template, resolver)
+        planned = {plan.function.name for plan in self.plan.ingest} | {
+            p.function.name for p in self.plan.scheduled
+        }
+        planned |= {self.plan.delivery.function.name, erase_function().name}
+        if planned - set(policies):
+            raise TemplateError(f"the template has no role for {', '.join(sorted(planned - set(policies)))}")
+        self._role_env = create_roles(iam, sts, policies)
+        self.operator_keys = create_operator(iam)
+        key_id, secret = self.operator_keys
+        # Code of this process that is no function (admin commands, tests) acts as the operator.
+        self._set_env(
+            {"AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": None}
+        )
+        self._emulator.authenticate(enforce=True)
+        self.clients = {name: self.client_as(None, name) for name in self.clients}
+
+    def client_as(self, function: str | None, service: str) -> Any:
+        """A client with the function's role credentials (the operator's for None)."""
+        if function is None:
+            if self.operator_keys is None:
+                return boto3.client(service)  # type: ignore[call-overload]
+            key_id, secret = self.operator_keys
+            return boto3.client(  # type: ignore[call-overload]
+                service, aws_access_key_id=key_id, aws_secret_access_key=secret
+            )
+        role = self._role_env.get(function)
+        if role is None:
+            return self.clients[service]
+        return boto3.client(  # type: ignore[call-overload]
+            service,
+            aws_access_key_id=role["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=role["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=role["AWS_SESSION_TOKEN"],
+        )
 
     def function_environment(self) -> dict[str, str]:
         """What the CDK app puts into every function's environment, with the emulator's names."""
@@ -155,7 +208,9 @@ class EmbeddedStack:
                     **common,
                     **ingest_environment(ingest, queue.url),
                     "POWERTOOLS_SERVICE_NAME": ingest.function.name,
+                    **self._role_env.get(ingest.function.name, {}),
                 },
+                poller=self.client_as(ingest.function.name, "sqs"),  # Lambda polls with the role
             )
             self.ingest_mappings[ingest.domain] = mapping
             self.dispatcher.add(mapping)
@@ -178,7 +233,9 @@ class EmbeddedStack:
                 **self.function_environment(),
                 **self.delivery_environment(),
                 "POWERTOOLS_SERVICE_NAME": function.name,
+                **self._role_env.get(function.name, {}),
             },
+            poller=self.client_as(function.name, "sqs"),
         )
         self.dispatcher.add(self.push_mapping)
 
@@ -198,6 +255,7 @@ class EmbeddedStack:
                 **self.function_environment(),
                 **self.delivery_environment(),  # the ministry's URL and secret
                 "POWERTOOLS_SERVICE_NAME": function.name,
+                **self._role_env.get(function.name, {}),
             },
         )
 
@@ -222,7 +280,8 @@ class EmbeddedStack:
                 },
                 "responsePayload": {"errorType": type(failed.__cause__).__name__},
             }
-            self.clients["sqs"].send_message(
+            # Lambda puts it there with the function's own role, as on AWS.
+            self.client_as(name, "sqs").send_message(
                 QueueUrl=self.resources.scheduled_failures_url, MessageBody=json.dumps(record)
             )
             return None
@@ -246,6 +305,8 @@ class EmbeddedStack:
             endpoint_url=os.environ["AWS_ENDPOINT_URL"],
             aws_region=REGION,
             ministry_url=self.ministry_url,  # what `sikas-sync erase --embedded` calls
+            access_key_id=self.operator_keys[0] if self.operator_keys else None,
+            secret_access_key=self.operator_keys[1] if self.operator_keys else None,
         )
 
     # -- operations ------------------------------------------------------------------------------

@@ -44,7 +44,14 @@ def _client(service: str, endpoint: str | None, access_key_id: str | None) -> An
     # Once per execution environment. On Lambda endpoint and credentials never change; the embedded
     # stack runs every function in one process, each with its own role's credentials and possibly
     # a new emulator: a client made for one must not serve another.
-    return boto3.client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
+    return _session(access_key_id).client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
+
+
+@cache
+def _session(access_key_id: str | None) -> boto3.session.Session:
+    # A session per caller: boto3's default session keeps the first credentials it ever read,
+    # which in the embedded stack would be one function's for every function.
+    return boto3.session.Session()
 
 
 def _secrets(endpoint: str | None) -> parameters.SecretsProvider:

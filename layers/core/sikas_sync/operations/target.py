@@ -38,15 +38,18 @@ class StackTarget:
     aws_region: str | None = None
     erase_function: str | None = None  # a deployed stack's erase function (older stacks have none)
     ministry_url: str | None = None  # the embedded stack's ministry, which `erase --embedded` calls
+    # The emulator's operator keys when it checks IAM (EmbeddedStack(iam_template=...)); else any do.
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
 
     def client(self, service: str) -> Any:
-        if self.endpoint_url:  # the emulator takes any credentials; an operator's shell may have none
+        if self.endpoint_url:  # the emulator's own keys: an operator's shell may have none
             return boto3.client(  # type: ignore[call-overload]
                 service,
                 endpoint_url=self.endpoint_url,
                 region_name=self.aws_region,
-                aws_access_key_id="embedded",
-                aws_secret_access_key="embedded",  # noqa: S106 - not a secret: the emulator's stand-in
+                aws_access_key_id=self.access_key_id or "embedded",
+                aws_secret_access_key=self.secret_access_key or "embedded",
             )
         return boto3.client(service, region_name=self.aws_region)  # type: ignore[call-overload]
 
@@ -70,6 +73,8 @@ class StackTarget:
             aws_region=data.get("aws_region"),
             erase_function=data.get("erase_function"),
             ministry_url=data.get("ministry_url"),
+            access_key_id=data.get("access_key_id"),
+            secret_access_key=data.get("secret_access_key"),
         )
 
 
