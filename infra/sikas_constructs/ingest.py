@@ -61,9 +61,13 @@ class DomainIngest(Construct):
                 actions=["s3:GetObject", "s3:GetObjectVersion"],
                 resources=[bucket.arn_for_objects(f"{plan.prefix}*")],
             ),
-            # Without ListBucket S3 answers 403 for a deleted object, which ingest must see as missing.
+            # Telling a deleted export (or version) from a forbidden one: a listing of that key
+            # (sikas_sync.adapters.s3_missing), under the domain's own prefix only.
             iam.PolicyStatement(
-                sid="TellMissingObjects", actions=["s3:ListBucket"], resources=[bucket.bucket_arn]
+                sid="TellMissingObjects",
+                actions=["s3:ListBucket", "s3:ListBucketVersions"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{plan.prefix}*"]}},
             ),
             iam.PolicyStatement(
                 sid="WriteOwnReportsAndQuarantine",

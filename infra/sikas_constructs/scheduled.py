@@ -317,10 +317,13 @@ class Scheduled(Construct):
                 actions=[*TABLE_SCAN, "dynamodb:GetItem", "dynamodb:PutItem"],
                 resources=[files.table_arn],
             ),
-            # Without ListBucket S3 answers 403 for a results file that does not exist (an upload
-            # from before the outbox), which the run must see as missing.
+            # A results file that does not exist (an upload from before the outbox) must read as
+            # missing: a listing of that key (sikas_sync.adapters.s3_missing), results prefix only.
             iam.PolicyStatement(
-                sid="TellMissingResults", actions=["s3:ListBucket"], resources=[bucket.bucket_arn]
+                sid="TellMissingResults",
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{OUTBOX_RESULTS_PREFIX}*"]}},
             ),
             iam.PolicyStatement(
                 sid="RewriteResultsFiles",

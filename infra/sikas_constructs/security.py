@@ -59,13 +59,17 @@ class DataKey(Construct):
                 conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arns}},
             )
         )
-        # S3 event notifications into the KMS-encrypted ingest queues, as AWS documents it.
+        # S3 event notifications into the KMS-encrypted ingest queues, as AWS documents it, for
+        # buckets of this account only (S3 calls KMS as its service principal on the bucket owner's
+        # behalf, with aws:SourceAccount in the request: the confused-deputy guard). The bucket's
+        # ARN cannot be named here: the bucket is encrypted with this key (a dependency cycle).
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="S3NotificationsIntoEncryptedQueues",
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
             )
         )
 

@@ -8,7 +8,7 @@ import string
 from typing import Any
 
 import pytest
-from infra_support import Synthesized, as_list, logical_id, statements
+from infra_support import Synthesized, as_list, logical_id, role_statements, statements
 
 from sikas_constructs.security import HMAC_KEY_LENGTH
 from sikas_constructs.storage import planned_tables
@@ -51,6 +51,8 @@ def test_key_policy_lets_logs_use_it_for_the_function_log_groups_only(synthesize
     (s3,) = [s for s in statements(policy) if s.get("Sid") == "S3NotificationsIntoEncryptedQueues"]
     assert s3["Principal"] == {"Service": "s3.amazonaws.com"}
     assert set(s3["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
+    # Only S3 acting for a bucket of this account (confused-deputy guard).
+    assert s3["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
 
 
 def test_every_queue_is_kms_encrypted_and_tls_only(synthesized: Synthesized) -> None:
@@ -262,3 +264,19 @@ def test_data_key_use_goes_through_the_services_only(synthesized: Synthesized) -
             # The SQS event source's own grant: decrypting what it receives.
             assert actions == {"kms:Decrypt"}, policy_id
             assert statement["Resource"] == KEY_ARN
+
+
+def test_each_function_lists_only_the_prefixes_it_reads(synthesized: Synthesized) -> None:
+    """s3:ListBucket tells a missing object from a forbidden one: each role may list the keys it
+    reads only; the sweep alone lists the whole bucket (it looks for exports under any prefix)."""
+    listing: dict[str, list[Any]] = {}
+    for name in synthesized.by_plan_name("AWS::Lambda::Function"):
+        for statement in role_statements(synthesized, name):
+            if "s3:ListBucket" in as_list(statement["Action"]):
+                listing.setdefault(name, []).append(statement.get("Condition"))
+    expected: dict[str, list[Any]] = {
+        plan.function.name: [{"StringLike": {"s3:prefix": [plan.prefix + "*"]}}] for plan in PLAN.ingest
+    }
+    expected[PLAN.outbox.function.name] = [{"StringLike": {"s3:prefix": ["outbox/results/*"]}}]
+    expected[PLAN.sweep.function.name] = [None]
+    assert listing == expected

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from ..adapters.dynamodb_batch import batch_get
 from ..adapters.dynamodb_delivery import state_from_item
 from ..adapters.dynamodb_records import record_pk
+from ..adapters.s3_missing import is_missing
 from .ports import DeliveryInfo, OutboxRecord, StoredObject
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 CONTROL_KEY = "_control#outbox#{domain}"  # a files-table key no bucket/key/version can take
-_MISSING = {"NoSuchKey", "404", "NotFound"}
 _CHANGED = {"PreconditionFailed", "412", "ConditionalRequestConflict"}
 
 
@@ -146,7 +146,7 @@ class S3OutboxObjects:
         try:
             response = self._s3.get_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
-            if _code(error) in _MISSING:
+            if is_missing(self._s3, error, self._bucket, key):
                 return None
             raise
         return StoredObject(body=cast(IO[bytes], response["Body"]), etag=response["ETag"])
