@@ -13,7 +13,7 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
-from infra_support import ROOT, Synthesized, as_list, logical_id, statements, synthesize
+from infra_support import ROOT, Synthesized, as_list, logical_id, role_statements, statements, synthesize
 
 from app import cdk_json_context
 from sikas_constructs.ingest import own_records
@@ -35,17 +35,6 @@ PLAN = resource_plan()
 KEY_ARN = {"Fn::GetAtt": ["DataKey", "Arn"]}
 
 
-def _role_statements(synthesized: Synthesized, function_name: str) -> list[dict[str, Any]]:
-    _, function = synthesized.by_plan_name("AWS::Lambda::Function")[function_name]
-    role = {"Ref": logical_id(function["Properties"]["Role"])}
-    return [
-        statement
-        for policy in synthesized.of_type("AWS::IAM::Policy").values()
-        if role in policy["Properties"]["Roles"]
-        for statement in statements(policy["Properties"]["PolicyDocument"])
-    ]
-
-
 def _on_table(statement: dict[str, Any], table_id: str) -> bool:
     return {"Fn::GetAtt": [table_id, "Arn"]} in as_list(statement["Resource"])
 
@@ -55,7 +44,7 @@ def _on_table(statement: dict[str, Any], table_id: str) -> bool:
 
 @pytest.mark.parametrize("plan", PLAN.ingest, ids=lambda p: p.domain)
 def test_ingest_reaches_only_its_own_domain_s_records_items(synthesized: Synthesized, plan: Any) -> None:
-    policy = _role_statements(synthesized, plan.function.name)
+    policy = role_statements(synthesized, plan.function.name)
     (records,) = [s for s in policy if _on_table(s, "RecordsTable")]
     assert records["Resource"] == {"Fn::GetAtt": ["RecordsTable", "Arn"]}
     condition = records["Condition"]
@@ -243,7 +232,7 @@ def test_the_key_lets_cloudtrail_encrypt_for_this_trail_only(synthesized: Synthe
 
 
 def test_the_erase_role_may_find_delete_and_audit_nothing_more(synthesized: Synthesized) -> None:
-    policy = _role_statements(synthesized, "erase")
+    policy = role_statements(synthesized, "erase")
     by_sid = {s.get("Sid"): s for s in policy}
     records = by_sid["FindAndDeleteRecords"]
     assert set(as_list(records["Action"])) == {"dynamodb:Scan", "dynamodb:DeleteItem"}
@@ -285,7 +274,7 @@ def _readers(synthesized: Synthesized, secret_id: str) -> set[str]:
         for name in synthesized.by_plan_name("AWS::Lambda::Function")
         if any(
             "secretsmanager:GetSecretValue" in as_list(s["Action"]) and s["Resource"] == {"Ref": secret_id}
-            for s in _role_statements(synthesized, name)
+            for s in role_statements(synthesized, name)
         )
     }
 

@@ -12,15 +12,12 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from ..leases import Lease, LeaseBusy
+from .dynamodb_ledger import conditional_check_failed
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 ITEM_RETENTION_S = 30 * 24 * 3600
-
-
-def _conditional_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 class DynamoLeases:
@@ -47,7 +44,7 @@ class DynamoLeases:
                 },
             )
         except ClientError as error:
-            if not _conditional_failed(error):
+            if not conditional_check_failed(error):
                 raise
             raise LeaseBusy(name, self._held_until(name, now)) from None
         return Lease(name, holder, until)
@@ -71,7 +68,7 @@ class DynamoLeases:
                 ExpressionAttributeValues={":holder": {"S": lease.holder}, ":now": {"N": str(int(now))}},
             )
         except ClientError as error:
-            if _conditional_failed(error):
+            if conditional_check_failed(error):
                 return False  # expired and taken over: the other holder's lease stays
             raise
         return True

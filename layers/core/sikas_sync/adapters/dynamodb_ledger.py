@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 LEDGER_RETENTION_S = 400 * 24 * 3600  # longer than any redelivery; then TTL removes the entry
 
 
-def _conditional_failed(error: ClientError) -> bool:
+def conditional_check_failed(error: ClientError) -> bool:
+    """A conditional write refused because its condition did not hold (not a failure of DynamoDB)."""
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
@@ -43,7 +44,7 @@ class DynamoFileLedger:
             )
             return Claim("new", 1)
         except ClientError as error:
-            if not _conditional_failed(error):
+            if not conditional_check_failed(error):
                 raise
         item = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item", {})
         attempt = int(item.get("attempt", {}).get("N", "1"))
@@ -67,7 +68,7 @@ class DynamoFileLedger:
                 },
             )
         except ClientError as error:
-            if _conditional_failed(error):
+            if conditional_check_failed(error):
                 return Claim("busy", attempt)  # another invocation took it over first
             raise
         return Claim("resumed", attempt + 1)
