@@ -87,10 +87,10 @@ class Shared:
         )
 
     def own_lease(self, lease_name: str) -> iam.PolicyStatement:
-        """Its own lease in the locks table only (sikas_sync.leases): take, read and give back."""
+        """Its own lease in the locks table only (sikas_sync.leases): take and give back."""
         return iam.PolicyStatement(
             sid="TakeOwnLease",
-            actions=["dynamodb:UpdateItem", "dynamodb:GetItem"],
+            actions=["dynamodb:UpdateItem"],
             resources=[self.tables["locks_table"].table_arn],
             conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [lease_name]}},
         )

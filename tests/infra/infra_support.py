@@ -13,8 +13,8 @@ from aws_cdk import App
 from aws_cdk.assertions import Template
 
 from app import build_app, cdk_json_context
-from sikas_constructs.naming import PLAN_NAME_TAG
 from sikas_stack import SikasSyncStack
+from sikas_sync.embedded.iam import plan_name
 from sikas_sync.resources import ResourcePlan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,14 +100,6 @@ def _acknowledged(outdir: Path, artifact_id: str) -> list[tuple[str, dict[str, s
         for entry in entries
         if entry["type"] == ACKNOWLEDGED
     ]
-
-
-def plan_name(resource: dict[str, Any]) -> str | None:
-    for tag in resource.get("Properties", {}).get("Tags", []):
-        if isinstance(tag, dict) and tag.get("Key") == PLAN_NAME_TAG:
-            value: str = tag["Value"]
-            return value
-    return None
 
 
 def logical_id(reference: Any) -> str:

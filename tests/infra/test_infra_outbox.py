@@ -86,7 +86,7 @@ def test_the_outbox_function_scans_records_reads_states_and_writes_only_the_outb
     # A failed run goes to the scheduled functions' failures queue (its on-failure destination).
     assert simplified["SendFailedRunToFailuresQueue"][0] == ["sqs:SendMessage"]
     assert simplified["EncryptFailedRunThroughSqs"][0] == ["kms:Decrypt", "kms:GenerateDataKey"]
-    assert simplified["TakeOwnLease"][0] == ["dynamodb:GetItem", "dynamodb:UpdateItem"]  # one run at a time
+    assert simplified["TakeOwnLease"][0] == ["dynamodb:UpdateItem"]  # one run at a time
     assert len(granted) == 10  # nothing else: no secrets, no other queue, no ministry
     assert all(s["Effect"] == "Allow" for s in granted.values())
 
