@@ -10,16 +10,33 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class RowIssue:
-    """One problem of one data row; `row` is 1-based and does not count the header."""
+    """One problem of one data row; `row` is 1-based and does not count the header; `line` is the
+    row number Excel (or a text editor) shows, once the file's reader has told it."""
 
     row: int
     column: str | None
     code: str
     message: str
     severity: Severity = "error"
+    line: int | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        found: dict[str, object] = {"row": self.row}
+        if self.line is not None:
+            found["line"] = self.line
+        found.update(column=self.column, code=self.code, message=self.message)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class FileWarning:
+    """Something about a whole file that was accepted: rows skipped as no data, a title block."""
+
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
 
 
 class FileRejected(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -101,8 +102,10 @@ def test_report_and_quarantine_objects(stack: EmbeddedStack, tmp_path: Path) -> 
         ]
         for b in export.broken
     ]
-    assert [(row[-2], row[-1]) for row in rows] == [
-        (str(b.row), f"{b.column}:{b.code}") for b in export.broken
+    # `_baris`: the line Excel shows (the header is line 1); `_kesalahan`: `kolom: pesan [code]`.
+    assert [row[-2] for row in rows] == [str(b.row + 1) for b in export.broken]
+    assert [re.fullmatch(r"(\w+): .+ \[(\w+)\]", row[-1]).groups() for row in rows] == [  # type: ignore[union-attr]
+        (b.column, b.code) for b in export.broken
     ]
     assert keys(stack, REPORTS_PREFIX) == [REPORTS_PREFIX + key + ".json"]
     assert keys(stack, QUARANTINE_PREFIX) == [QUARANTINE_PREFIX + key + ".csv"]

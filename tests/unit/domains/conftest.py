@@ -1,6 +1,6 @@
 """Shared fixtures for the domain tests: the rules context of the brief and row-level helpers.
 
-Expectations in this folder come from `shared/contracts/domains.md`, not from the code's behaviour.
+Expectations in this folder come from the domain contract (docs/domains.md), not from the code.
 """
 
 from __future__ import annotations

@@ -148,11 +148,15 @@ def test_quarantine_holds_the_original_rejected_rows(world: World, broken: Expor
     assert raw.startswith("\ufeff".encode())  # Excel opens UTF-8 with a BOM
     header, *rows = world.quarantine_rows(KEY)
     assert header == [*broken.header, "_baris", "_kesalahan"]
-    assert rows == [
-        [*excel_safe(broken.rows[2]), "3", "nik:nik_invalid"],
-        [*excel_safe(broken.rows[7]), "8", "nama:text_formula"],
-        [*excel_safe(broken.rows[14]), "15", "jenis_kelamin:jenis_kelamin_invalid"],
-        [*excel_safe(broken.rows[21]), "22", "email:email_invalid"],
+    # `_baris` is the line Excel shows (data row + 1 for the header); `_kesalahan` says what is wrong.
+    assert [row[:-2] for row in rows] == [excel_safe(broken.rows[n - 1]) for n in (3, 8, 15, 22)]
+    assert [row[-2] for row in rows] == ["4", "9", "16", "23"]
+    assert [row[-1] for row in rows] == [
+        "nik: NIK harus berupa 16 digit angka [nik_invalid]",
+        "nama: Teks tidak boleh diawali =, +, - atau @ (rumus spreadsheet) [text_formula]",
+        "jenis_kelamin: Jenis kelamin harus L atau P (Laki-laki/Lk/Pria atau Perempuan/Pr/Wanita)"
+        " [jenis_kelamin_invalid]",
+        "email: Alamat email tidak valid [email_invalid]",
     ]
 
 
@@ -187,7 +191,12 @@ def test_quarantine_lists_every_error_of_a_row(world: World, export: Export) -> 
     world.put_and_ingest(KEY, edited.to_csv())
 
     (_, row) = world.quarantine_rows(KEY)
-    assert row[-2:] == ["5", "jenis_kelamin:jenis_kelamin_invalid pendidikan:pendidikan_invalid"]
+    assert row[-2] == "6"  # data row 5 is line 6 below the header
+    assert [part.rsplit(" [", 1)[1] for part in row[-1].split(" | ")] == [
+        "jenis_kelamin_invalid]",
+        "pendidikan_invalid]",
+    ]
+    assert row[-1].startswith("jenis_kelamin: Jenis kelamin harus L atau P")
 
 
 def test_quarantine_of_a_semicolon_export_keeps_the_cells(world: World, broken: Export) -> None:
@@ -224,8 +233,11 @@ def test_an_unreadable_row_is_quarantined_aligned_with_its_original(world: World
     world.put_and_ingest(KEY, edited.to_csv())
 
     header, row = world.quarantine_rows(KEY)
-    assert row[header.index("_baris")] == "6"
-    assert row[header.index("_kesalahan")] == "-:row_too_many_columns"
+    assert row[header.index("_baris")] == "7"  # data row 6, below the header: line 7 in Excel
+    assert row[header.index("_kesalahan")] == (
+        "baris: Baris berisi data di kolom ke-15, sedangkan baris judul hanya memiliki 14 kolom"
+        " [row_too_many_columns]"
+    )
     assert row[: len(export.header)] == edited.rows[5][: len(export.header)]
 
 

@@ -74,10 +74,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "no_klaim": "kode_klaim", "nomor_klaim": "kode_klaim", "id_klaim": "kode_klaim",
+    "tgl_phk": "tanggal_phk", "tanggal_pemutusan_hubungan_kerja": "tanggal_phk",
+    "upah": "upah_terakhir", "gaji_terakhir": "upah_terakhir",
+    "bulan_ke": "manfaat_bulan_ke", "manfaat_ke": "manfaat_bulan_ke",
+    "manfaat": "nilai_manfaat", "manfaat_uang_tunai": "nilai_manfaat", "nilai_mut": "nilai_manfaat",
+    "status_klaim": "status",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="jkp",
     title="Jaminan Kehilangan Pekerjaan",
     model=Jkp,
     natural_key=("kode_klaim",),
-    aliases={"tgl_phk": "tanggal_phk", "tgl_pengajuan": "tanggal_pengajuan"},
+    aliases=HEADER_ALIASES,
 )

@@ -65,10 +65,26 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "no_pendaftaran": "nomor_pendaftaran", "nomor_ak1": "nomor_pendaftaran",
+    "no_ak1": "nomor_pendaftaran",
+    "no_kartu_ak1": "nomor_pendaftaran", "nomor_kartu_ak1": "nomor_pendaftaran",
+    "no_kartu_kuning": "nomor_pendaftaran", "no_registrasi": "nomor_pendaftaran",
+    "nomor_registrasi": "nomor_pendaftaran",
+    "status_kartu": "status", "status_ak1": "status",
+    "tanggal_permohonan": "tanggal_pengajuan", "tgl_permohonan": "tanggal_pengajuan",
+    "tanggal_cetak": "tanggal_terbit", "tgl_cetak": "tanggal_terbit",
+    "berlaku_hingga": "berlaku_sampai", "masa_berlaku": "berlaku_sampai",
+    "tanggal_berlaku": "berlaku_sampai", "tgl_berlaku": "berlaku_sampai",
+    "alasan_penolakan": "alasan_tolak", "alasan_ditolak": "alasan_tolak",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="kartu_ak1",
     title="Kartu AK/1",
     model=KartuAk1,
     natural_key=("nomor_pendaftaran",),
-    aliases={"no_pendaftaran": "nomor_pendaftaran", "nomor_ak1": "nomor_pendaftaran"},
+    aliases=HEADER_ALIASES,
 )

@@ -44,10 +44,34 @@ class Lowongan(DomainRecord):
             )
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "kode_lowongan": "id_lowongan", "no_lowongan": "id_lowongan", "nomor_lowongan": "id_lowongan",
+    "nama_jabatan": "jabatan", "posisi": "jabatan", "jabatan_lowongan": "jabatan",
+    "jumlah": "jumlah_kebutuhan", "jumlah_lowongan": "jumlah_kebutuhan",
+    "kebutuhan": "jumlah_kebutuhan", "jml_kebutuhan": "jumlah_kebutuhan",
+    "l": "jumlah_l", "laki_laki": "jumlah_l", "jumlah_laki_laki": "jumlah_l", "jml_l": "jumlah_l",
+    "p": "jumlah_p", "perempuan": "jumlah_p", "jumlah_perempuan": "jumlah_p", "jml_p": "jumlah_p",
+    "pendidikan": "pendidikan_minimal", "pendidikan_min": "pendidikan_minimal",
+    "min_pendidikan": "pendidikan_minimal", "syarat_pendidikan": "pendidikan_minimal",
+    "gaji_min": "upah_min", "gaji_minimal": "upah_min", "gaji_minimum": "upah_min",
+    "upah_minimal": "upah_min", "upah_minimum": "upah_min",
+    "gaji_maks": "upah_max", "gaji_max": "upah_max", "gaji_maksimal": "upah_max",
+    "gaji_maksimum": "upah_max", "upah_maks": "upah_max", "upah_maksimal": "upah_max",
+    "upah_maksimum": "upah_max",
+    "lokasi_kerja": "kode_wilayah_kerja", "kode_lokasi_kerja": "kode_wilayah_kerja",
+    "kode_wilayah": "kode_wilayah_kerja",
+    "tanggal_buka": "tanggal_mulai", "tgl_buka": "tanggal_mulai", "tanggal_dibuka": "tanggal_mulai",
+    "tanggal_tutup": "tanggal_berakhir", "tgl_tutup": "tanggal_berakhir",
+    "tanggal_ditutup": "tanggal_berakhir", "batas_akhir": "tanggal_berakhir",
+    "status_lowongan": "status",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="lowongan",
     title="Lowongan kerja",
     model=Lowongan,
     natural_key=("id_lowongan",),
-    aliases={"nib": "nib_pemberi_kerja", "lokasi_kerja": "kode_wilayah_kerja"},
+    aliases=HEADER_ALIASES,
 )

@@ -97,7 +97,7 @@ def nik_digits(value: object) -> str:
             raise problem("nik_invalid", "NIK harus berupa 16 digit angka")
         text = found
     if len(text) != 16:
-        raise problem("nik_invalid", "NIK harus 16 digit")
+        raise problem("nik_invalid", "NIK harus berupa 16 digit angka")
     return text
 
 

@@ -33,10 +33,25 @@ class Pelatihan(DomainRecord):
             )
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "kode_pelatihan": "kode_program", "kode_kejuruan": "kode_program",
+    "gelombang": "angkatan", "batch": "angkatan", "angkatan_ke": "angkatan",
+    "nama_pelatihan": "nama_program", "program_pelatihan": "nama_program",
+    "judul_pelatihan": "nama_program",
+    "lembaga_pelatihan": "lembaga", "penyelenggara": "lembaga", "nama_lembaga": "lembaga",
+    "status": "status_kelulusan", "kelulusan": "status_kelulusan", "status_lulus": "status_kelulusan",
+    "hasil_pelatihan": "status_kelulusan", "keterangan_lulus": "status_kelulusan",
+    "kehadiran": "persen_kehadiran", "persentase_kehadiran": "persen_kehadiran",
+    "persen_hadir": "persen_kehadiran", "presensi": "persen_kehadiran",
+    "no_sertifikat": "nomor_sertifikat", "nomor_sertifikat_kompetensi": "nomor_sertifikat",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="pelatihan",
     title="Pelatihan dan produktivitas",
     model=Pelatihan,
     natural_key=("kode_program", "angkatan", "nik"),
-    aliases={"kehadiran": "persen_kehadiran", "status": "status_kelulusan"},
+    aliases=HEADER_ALIASES,
 )

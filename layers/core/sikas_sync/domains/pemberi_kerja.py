@@ -22,10 +22,26 @@ class PemberiKerja(DomainRecord):
     email: Annotated[str | None, v.optional(v.email)] = None
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "nib_perusahaan": "nib", "nomor_induk_berusaha": "nib",
+    "npwp_perusahaan": "npwp", "no_npwp": "npwp",
+    "nama_pemberi_kerja": "nama_perusahaan", "nama_usaha": "nama_perusahaan",
+    "perusahaan": "nama_perusahaan", "nama_badan_usaha": "nama_perusahaan",
+    "kode_kbli": "kbli", "kbli_2020": "kbli",
+    "skala": "skala_usaha", "skala_perusahaan": "skala_usaha",
+    "alamat_perusahaan": "alamat",
+    "no_telepon": "telepon", "nomor_telepon": "telepon", "no_telp": "telepon", "telp": "telepon",
+    "telepon_kantor": "telepon",
+    "email_perusahaan": "email",
+    "kode_kecamatan": "kode_wilayah",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="pemberi_kerja",
     title="Pemberi kerja",
     model=PemberiKerja,
     natural_key=("nib",),
-    aliases={"nama_pemberi_kerja": "nama_perusahaan", "no_telepon": "telepon"},
+    aliases=HEADER_ALIASES,
 )

@@ -54,14 +54,22 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "jurusan_pendidikan": "jurusan", "program_studi": "jurusan", "prodi": "jurusan",
+    "no_telepon": "no_hp", "telepon": "no_hp", "nomor_telepon": "no_hp",
+    "kbji_yang_diminati": "kbji_diminati", "kode_jabatan_diminati": "kbji_diminati",
+    "kbji_minat": "kbji_diminati",
+    "tanggal_pendaftaran": "tanggal_daftar", "tgl_pendaftaran": "tanggal_daftar",
+    "tanggal_registrasi": "tanggal_daftar", "tgl_registrasi": "tanggal_daftar",
+    "status_pencaker": "status", "status_pencari_kerja": "status",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="pencari_kerja",
     title="Pencari kerja",
     model=PencariKerja,
     natural_key=("nik",),
-    aliases={
-        "pendidikan_terakhir": "pendidikan",
-        "tgl_daftar": "tanggal_daftar",
-        "kode_desa": "kode_wilayah",
-    },
+    aliases=HEADER_ALIASES,
 )

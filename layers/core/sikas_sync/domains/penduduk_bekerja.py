@@ -43,9 +43,18 @@ class PendudukBekerja(DomainRecord):
             rules.fail("kategori", "kategori_invalid", "Kategori TOTAL hanya (dan wajib) untuk dimensi TOTAL")
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "bulan_survei": "periode", "periode_survei": "periode",
+    "kode_kecamatan": "kode_wilayah", "kode_kabupaten": "kode_wilayah",
+    "jumlah": "nilai", "nilai_indikator": "nilai", "angka": "nilai",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="penduduk_bekerja",
     title="Penduduk bekerja",
     model=PendudukBekerja,
     natural_key=("tahun", "periode", "kode_wilayah", "indikator", "dimensi", "kategori"),
+    aliases=HEADER_ALIASES,
 )

@@ -26,10 +26,23 @@ class Penempatan(DomainRecord):
     id_lowongan: Annotated[str | None, v.optional(v.text())] = None
 
 
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "kode_penempatan": "id_penempatan", "no_penempatan": "id_penempatan",
+    "nomor_penempatan": "id_penempatan",
+    "nama_jabatan": "jabatan", "posisi": "jabatan",
+    "tgl_diterima": "tanggal_diterima", "tanggal_penempatan": "tanggal_diterima",
+    "tgl_penempatan": "tanggal_diterima", "tanggal_mulai_kerja": "tanggal_diterima",
+    "tmt": "tanggal_diterima",
+    "jenis": "jenis_penempatan", "mekanisme_penempatan": "jenis_penempatan",
+    "kode_lowongan": "id_lowongan", "no_lowongan": "id_lowongan", "nomor_lowongan": "id_lowongan",
+}  # fmt: skip
+
+
 DOMAIN = Domain(
     slug="penempatan",
     title="Penempatan tenaga kerja",
     model=Penempatan,
     natural_key=("id_penempatan",),
-    aliases={"nib": "nib_pemberi_kerja", "tgl_diterima": "tanggal_diterima"},
+    aliases=HEADER_ALIASES,
 )

@@ -456,7 +456,7 @@ def rupiah(value: object, info: ValidationInfo | None = None) -> int:
             raise problem("rupiah_invalid", "Nilai rupiah tidak boleh negatif")
         return whole
     if isinstance(value, float):
-        raise problem("rupiah_invalid", "Nilai rupiah harus dalam rupiah penuh")
+        raise problem("rupiah_invalid", "Nilai rupiah harus dalam rupiah penuh (tanpa sen)")
     text = _RUPIAH_PREFIX.sub("", str(value).strip()).replace(" ", "")
     if text.endswith(_NO_CENTS):
         text = text[:-2]
@@ -546,6 +546,8 @@ _TELEPHONE_PUNCTUATION = re.compile(r"[\s\-.()+]")
 # `+62 (0) 812…`: the trunk 0 in brackets after the country code, as on business cards. A leading
 # apostrophe is Excel's text marker, which the quarantine file writes before `+62…`.
 _TRUNK_ZERO = re.compile(r"^'?(\+?62)\s*\(\s*0\s*\)|^'(?=\+)")
+# `6.28123E+12`: a phone Excel held as a number and wrote in scientific notation; its digits are gone.
+_PHONE_SCIENTIFIC = re.compile(r"\d[.,]\d+E\+\d{1,2}", re.IGNORECASE)
 
 
 def no_hp(value: object, info: ValidationInfo | None = None) -> str:
@@ -567,6 +569,13 @@ def no_hp(value: object, info: ValidationInfo | None = None) -> str:
     else:
         rest = ""
     if not (rest.startswith("8") and rest.isdigit() and 10 <= len(rest) + 1 <= 15):
+        if type(value) is str and _PHONE_SCIENTIFIC.fullmatch(value.strip()):
+            raise problem(
+                "no_hp_invalid",
+                "Nomor HP tertulis sebagai notasi ilmiah (mis. 6,28E+12) karena Excel menganggapnya "
+                "angka, dan digitnya sudah hilang. Format kolom sebagai Teks, ketik ulang nomornya, lalu "
+                "ekspor lagi",
+            )
         if text.startswith("8") and text.isdigit():
             raise problem(
                 "no_hp_invalid",

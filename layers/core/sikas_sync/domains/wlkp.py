@@ -41,4 +41,25 @@ class Wlkp(DomainRecord):
             self.tk_total = self.tk_wni_l + self.tk_wni_p + self.tk_wna_l + self.tk_wna_p
 
 
-DOMAIN = Domain(slug="wlkp", title="Wajib Lapor Ketenagakerjaan", model=Wlkp, natural_key=("nomor_wlkp",))
+# Headers offices use for this domain's fields (normalised; see domains/columns.py).
+HEADER_ALIASES = {
+    "no_wlkp": "nomor_wlkp", "nomor_laporan": "nomor_wlkp", "no_laporan": "nomor_wlkp",
+    "nib_perusahaan": "nib", "nomor_induk_berusaha": "nib",
+    "tahun": "tahun_lapor", "tahun_laporan": "tahun_lapor", "tahun_pelaporan": "tahun_lapor",
+    "wni_l": "tk_wni_l", "wni_laki_laki": "tk_wni_l", "tk_wni_laki_laki": "tk_wni_l",
+    "wni_p": "tk_wni_p", "wni_perempuan": "tk_wni_p", "tk_wni_perempuan": "tk_wni_p",
+    "wna_l": "tk_wna_l", "wna_laki_laki": "tk_wna_l", "tk_wna_laki_laki": "tk_wna_l",
+    "wna_p": "tk_wna_p", "wna_perempuan": "tk_wna_p", "tk_wna_perempuan": "tk_wna_p",
+    "total_tk": "tk_total", "jumlah_tk": "tk_total", "jumlah_tenaga_kerja": "tk_total",
+    "peserta_bpjs": "peserta_bpjs_tk", "peserta_bpjs_ketenagakerjaan": "peserta_bpjs_tk",
+    "bpjs_ketenagakerjaan": "peserta_bpjs_tk", "jumlah_peserta_bpjs_tk": "peserta_bpjs_tk",
+}  # fmt: skip
+
+
+DOMAIN = Domain(
+    slug="wlkp",
+    title="Wajib Lapor Ketenagakerjaan",
+    model=Wlkp,
+    natural_key=("nomor_wlkp",),
+    aliases=HEADER_ALIASES,
+)

@@ -88,8 +88,14 @@ class ReportWriter:
         self._errors.close()
 
 
+def problems_text(issues: list[RowIssue]) -> str:
+    """A row's errors as an operator reads them: `kolom: pesan [code]`, one after another."""
+    return " | ".join(f"{issue.column or 'baris'}: {issue.message} [{issue.code}]" for issue in issues)
+
+
 class QuarantineWriter:
-    """Rejected rows with the original header, plus the row number and error codes, as CSV.
+    """Rejected rows with the original header, plus `_baris` (the row number Excel showed in the
+    upload) and `_kesalahan` (every error in Bahasa Indonesia with its code), as CSV.
 
     UTF-8 with BOM and `;` so Excel in an Indonesian locale opens it as a table; the two extra
     columns are ignored when the fixed file is uploaded again.
@@ -114,9 +120,11 @@ class QuarantineWriter:
         # padding keeps its row number and codes under their own columns.
         cells = [_cell_text(cell) for cell in outcome.raw or []]
         cells += [""] * (self._width - len(cells))
-        codes = " ".join(sorted({f"{issue.column or '-'}:{issue.code}" for issue in outcome.errors}))
         # Cells beyond the header (a row with too many columns) follow the two extra columns.
-        self._writer.writerow([*cells[: self._width], outcome.row, codes, *cells[self._width :]])
+        line = outcome.line if outcome.line is not None else outcome.row
+        self._writer.writerow(
+            [*cells[: self._width], line, problems_text(outcome.errors), *cells[self._width :]]
+        )
         self.rows += 1
 
     def discard(self) -> None:

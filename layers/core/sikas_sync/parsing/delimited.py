@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import enum
 import re
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain, compress, repeat
@@ -13,8 +14,8 @@ from typing import Any, cast
 
 from sikas_sync.parsing import messages
 from sikas_sync.parsing.encoding import LineDecoder
-from sikas_sync.parsing.rows import fit, header_names, is_blank
-from sikas_sync.parsing.table import Cell, RawRow
+from sikas_sync.parsing.rows import best_header, fit, header_names, is_blank
+from sikas_sync.parsing.table import HEADER_SEARCH_ROWS, Cell, HeaderScore, RawRow
 
 DELIMITERS = (",", ";", "\t")  # order breaks ties: comma first, then semicolon (Indonesian Excel)
 _QUOTED = re.compile(r'"[^"]*"')
@@ -185,6 +186,15 @@ def _parsed_alone(texts: Iterable[str], count: int, delimiter: str) -> list[list
     return parsed if len(parsed) == count else None
 
 
+def _line_count(record: bytes | Broken) -> int:
+    """The physical lines a record spans (a broken record stands for its first line: the rest are
+    read again as records of their own)."""
+    if not isinstance(record, bytes):
+        return 1
+    inner = _strip_terminator(record)
+    return 1 + (inner.count(b"\n") or inner.count(b"\r"))
+
+
 def _strip_terminator(record: bytes) -> bytes:
     if record.endswith(b"\r\n"):
         return record[:-2]
@@ -234,7 +244,12 @@ class CellSplitter:
 
 
 class DelimitedReader:
-    """Reads the header at construction; `rows()` then streams the data rows."""
+    """Reads the header at construction; `rows()` then streams the data rows.
+
+    The header is the first non-blank record unless `header_score` is given: then it is the record,
+    among the first HEADER_SEARCH_ROWS non-blank ones, that names most fields, and the records above
+    it are a title block (`title_rows`). `line_of` maps a data row to its line in the file.
+    """
 
     def __init__(
         self,
@@ -244,14 +259,21 @@ class DelimitedReader:
         decoder: LineDecoder,
         max_record_bytes: int,
         max_columns: int,
+        header_score: HeaderScore | None = None,
     ) -> None:
         self.delimiter = delimiter
         self._decoder = decoder
         self._max_record_bytes = max_record_bytes
         self._batches = record_batches(line_batches, delimiter, max_record_bytes)
         self._cells = CellSplitter(delimiter)
-        self._left: list[bytes | Broken] = []  # records of the batch the header came from, after it
-        self.header = self._read_header(max_columns)
+        self._left: list[bytes | Broken] = []  # records read ahead of the rows: after the header
+        # Multi-line records (a quoted cell with line breaks) push the lines below them down: the
+        # data rows where that happens, and the extra lines up to and including each.
+        self._shifted_rows: list[int] = []
+        self._shifted_lines: list[int] = []
+        self.title_rows = 0
+        self.header_line = 1
+        self.header = self._read_header(max_columns, header_score)
 
     def _records(self) -> Iterator[bytes | Broken]:
         for batch, _ in self._batches:
@@ -259,25 +281,57 @@ class DelimitedReader:
                 self._left = batch[position + 1 :]
                 yield record
 
-    def _read_header(self, max_columns: int) -> list[str]:
+    def _read_header(self, max_columns: int, score: HeaderScore | None) -> list[str]:
+        read: list[bytes | Broken] = []  # every record up to the last candidate, blank ones too
+        candidates: list[tuple[int, list[str]]] = []  # (position in `read`, cells)
         for record in self._records():
-            if record is Broken.TOO_LONG:
-                raise messages.header_too_long(self._max_record_bytes)
-            if record is Broken.UNTERMINATED:
+            read.append(record)
+            if not isinstance(record, bytes):
+                if candidates:
+                    break  # a broken record below a possible header: it is a data row's problem
+                if record is Broken.TOO_LONG:
+                    raise messages.header_too_long(self._max_record_bytes)
                 raise messages.header_unterminated()
-            assert isinstance(record, bytes)
             if not record.strip():
                 continue
             text = self._decoder.decode(_strip_terminator(record))
             if text is None:
+                if candidates:
+                    break
                 raise messages.header_undecodable()
             try:
                 cells = self._cells(text)
             except csv.Error:
+                if candidates:
+                    break
                 raise messages.header_too_long(self._max_record_bytes) from None
-            if not is_blank(cells):
-                return header_names(cells, max_columns)
-        raise messages.empty()
+            if is_blank(cells):
+                continue
+            candidates.append((len(read) - 1, cells))
+            if score is None or len(candidates) == HEADER_SEARCH_ROWS:
+                break
+        if not candidates:
+            raise messages.empty()
+        chosen = best_header([cells for _, cells in candidates], score)
+        position, cells = candidates[chosen]
+        self.title_rows = chosen
+        self.header_line = 1 + sum(map(_line_count, read[:position]))
+        # Lines of multi-line records inside the header itself push the data down as well.
+        self.header_line += _line_count(read[position]) - 1
+        self._left = [*read[position + 1 :], *self._left]
+        return header_names(cells, max_columns)
+
+    def line_of(self, number: int) -> int:
+        """The line where data row `number` starts, once the rows up to it have been read."""
+        shifted = bisect_left(self._shifted_rows, number)
+        return self.header_line + number + (self._shifted_lines[shifted - 1] if shifted else 0)
+
+    def _shift(self, number: int, record: bytes) -> None:
+        extra = _line_count(record) - 1
+        if extra:
+            total = self._shifted_lines[-1] if self._shifted_lines else 0
+            self._shifted_rows.append(number)
+            self._shifted_lines.append(total + extra)
 
     def rows(self) -> Iterator[RawRow]:
         return chain.from_iterable(self.row_batches())
@@ -292,8 +346,10 @@ class DelimitedReader:
             if rows is None:
                 rows = []
                 for record in batch:
-                    row = self._row(record, number + 1, width)
                     number += 1
+                    if type(record) is bytes and len(record) > 1 and record.find(b"\n", 0, -1) >= 0:
+                        self._shift(number, record)
+                    row = self._row(record, number, width)
                     if row is not None:
                         rows.append(row)
             else:
@@ -305,18 +361,18 @@ class DelimitedReader:
         """One record's row; None for a blank one."""
         if type(record) is not bytes:
             if record is Broken.TOO_LONG:
-                return RawRow(number, None, messages.record_too_long(number, self._max_record_bytes))
-            return RawRow(number, None, messages.record_unterminated(number))
+                return RawRow(number, None, messages.record_too_long(self._max_record_bytes))
+            return RawRow(number, None, messages.record_unterminated())
         if not record.strip():
             return None
         text = self._decoder.decode(_strip_terminator(record))
         if text is None:
-            return RawRow(number, None, messages.encoding_invalid(number, self._decoder.name))
+            return RawRow(number, None, messages.encoding_invalid(self._decoder.name))
         try:
             cells: list[Cell] = self._cells(text)  # type: ignore[assignment]  # a fresh list[str]
         except csv.Error:
             # Only the csv module's 128 KiB per-field limit gets here; the quote rules match ours.
-            return RawRow(number, None, messages.cell_too_long(number))
+            return RawRow(number, None, messages.cell_too_long())
         return _fitted(number, cells, width)
 
     def _whole_rows(self, records: list[bytes], number: int, width: int) -> list[RawRow] | None:

@@ -50,6 +50,7 @@ class JsonLinesReader:
         self._lines = lines
         self._decoder = decoder
         self._max_record_bytes = max_record_bytes
+        self.header_line = 0  # JSON Lines has no header line: the first object is row 1
         self._first = self._read_first()
         self.header = header_names(list(self._first), max_columns)
         if not self.header:
@@ -61,6 +62,7 @@ class JsonLinesReader:
             if line is None:
                 raise messages.header_too_long(self._max_record_bytes)
             if not line.strip():
+                self.header_line += 1  # blank lines above the first object
                 continue
             text = self._decoder.decode(line)
             if text is None:
@@ -71,6 +73,9 @@ class JsonLinesReader:
             return first
         raise messages.empty()
 
+    def line_of(self, number: int) -> int:
+        return self.header_line + number
+
     def rows(self) -> Iterator[RawRow]:
         width = len(self.header)
         first = self._row(1, self._first, width)
@@ -80,17 +85,17 @@ class JsonLinesReader:
         for line in self._lines:
             number += 1
             if line is None:
-                yield RawRow(number, None, messages.record_too_long(number, self._max_record_bytes))
+                yield RawRow(number, None, messages.record_too_long(self._max_record_bytes))
                 continue
             if not line.strip():
                 continue
             text = self._decoder.decode(line)
             if text is None:
-                yield RawRow(number, None, messages.encoding_invalid(number, self._decoder.name))
+                yield RawRow(number, None, messages.encoding_invalid(self._decoder.name))
                 continue
             value = _load_object(text)
             if value is None:
-                yield RawRow(number, None, messages.invalid_json(number))
+                yield RawRow(number, None, messages.invalid_json())
                 continue
             row = self._row(number, value, width)
             if row is not None:
@@ -109,7 +114,7 @@ class JsonLinesReader:
                 # A key the header does not have, or one whose empty name was trimmed off the header.
                 unknown.append(key)
         if unknown:
-            return RawRow(number, None, messages.unknown_columns(number, unknown))
+            return RawRow(number, None, messages.unknown_columns(unknown))
         if is_blank(cells):
             return None
         return fit(number, cells, width)

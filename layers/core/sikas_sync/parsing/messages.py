@@ -77,39 +77,39 @@ def header_undecodable() -> FileRejected:
     return reject(FILE_UNDECODABLE, "Baris judul memuat karakter yang tidak valid untuk pengodean berkas")
 
 
-def record_too_long(number: int, limit: int) -> tuple[str, str]:
-    return RECORD_TOO_LONG, f"Baris {number} melebihi batas {size_text(limit)}"
+# Row messages name no row number: every issue carries its `row` and `line` beside the message.
+def record_too_long(limit: int) -> tuple[str, str]:
+    return RECORD_TOO_LONG, f"Baris melebihi batas {size_text(limit)}"
 
 
-def record_unterminated(number: int) -> tuple[str, str]:
-    return RECORD_TOO_LONG, f"Baris {number}: tanda kutip tidak ditutup sebelum akhir baris data"
+def record_unterminated() -> tuple[str, str]:
+    return RECORD_TOO_LONG, "Tanda kutip tidak ditutup sebelum akhir baris data"
 
 
-def cell_too_long(number: int) -> tuple[str, str]:
-    return RECORD_TOO_LONG, f"Baris {number}: isi sel terlalu panjang"
+def cell_too_long() -> tuple[str, str]:
+    return RECORD_TOO_LONG, "Isi sel terlalu panjang"
 
 
-def encoding_invalid(number: int, encoding: str) -> tuple[str, str]:
-    return ENCODING_INVALID, f"Baris {number} memuat karakter yang tidak valid untuk pengodean {encoding}"
+def encoding_invalid(encoding: str) -> tuple[str, str]:
+    return ENCODING_INVALID, f"Baris memuat karakter yang tidak valid untuk pengodean {encoding}"
 
 
-def too_many_columns(number: int, last_filled: int, columns: int) -> tuple[str, str]:
+def too_many_columns(last_filled: int, columns: int) -> tuple[str, str]:
     return (
         ROW_TOO_MANY_COLUMNS,
-        f"Baris {number} berisi data di kolom ke-{last_filled}, "
-        f"sedangkan baris judul hanya memiliki {columns} kolom",
+        f"Baris berisi data di kolom ke-{last_filled}, sedangkan baris judul hanya memiliki {columns} kolom",
     )
 
 
-def invalid_json(number: int) -> tuple[str, str]:
-    return ROW_INVALID_JSON, f"Baris {number} bukan objek JSON yang valid"
+def invalid_json() -> tuple[str, str]:
+    return ROW_INVALID_JSON, "Baris bukan objek JSON yang valid"
 
 
-def unknown_columns(number: int, keys: list[str]) -> tuple[str, str]:
+def unknown_columns(keys: list[str]) -> tuple[str, str]:
     # Keys are column names, but a hostile file could make them long: cap their number and length.
     shown = ", ".join(key[:40] for key in keys[:5])
     more = f" dan {len(keys) - 5} lainnya" if len(keys) > 5 else ""
-    return ROW_UNKNOWN_COLUMNS, f"Baris {number} memuat kolom di luar baris pertama: {shown}{more}"
+    return ROW_UNKNOWN_COLUMNS, f"Baris memuat kolom di luar baris pertama: {shown}{more}"
 
 
 def xlsx_invalid(reason: str = "berkas rusak atau bukan XLSX yang valid") -> FileRejected:

@@ -17,7 +17,7 @@ from sikas_sync.parsing.gzipstream import GunzipReader
 from sikas_sync.parsing.jsonl import JsonLinesReader
 from sikas_sync.parsing.lines import physical_line_batches
 from sikas_sync.parsing.source import CappedReader, Peekable, Readable, spool
-from sikas_sync.parsing.table import ReadLimits, Table
+from sikas_sync.parsing.table import HeaderScore, ReadLimits, Table
 from sikas_sync.parsing.xlsx import XlsxReader, inspect_package
 
 T = TypeVar("T")
@@ -34,11 +34,13 @@ def open_table(
     name: str,
     limits: ReadLimits = ReadLimits(),  # noqa: B008 - frozen dataclass, safe as a default
     size: int | None = None,
+    header_score: HeaderScore | None = None,
 ) -> Iterator[Table]:
     """Open an export and read its header; `Table.rows` then streams the data rows once.
 
     `source` is a path or a binary stream (read from its current position, never closed here);
-    `name` is the file name, used only as a hint; `size` is the byte size when known.
+    `name` is the file name, used only as a hint; `size` is the byte size when known. With
+    `header_score`, the header of a CSV/TSV/XLSX is looked for below a title block (see table.py).
 
     Raises FileRejected (code, Indonesian message) when the whole file is refused, here or, for faults
     found only further on (a truncated gzip, a stream longer than the limit, a damaged XLSX sheet),
@@ -47,7 +49,7 @@ def open_table(
     """
     with ExitStack() as stack:
         try:
-            table = _open(source, name=name, limits=limits, size=size, stack=stack)
+            table = _open(source, name=name, limits=limits, size=size, stack=stack, score=header_score)
         except (FileRejected, ImportError):
             raise
         except Exception as exc:
@@ -55,7 +57,15 @@ def open_table(
         yield table
 
 
-def _open(source: Source, *, name: str, limits: ReadLimits, size: int | None, stack: ExitStack) -> Table:
+def _open(
+    source: Source,
+    *,
+    name: str,
+    limits: ReadLimits,
+    size: int | None,
+    stack: ExitStack,
+    score: HeaderScore | None,
+) -> Table:
     stream, rewindable, known_size = _open_source(source, stack)
     size = known_size if size is None else size
     if size is not None and size > limits.max_file_bytes:
@@ -89,8 +99,12 @@ def _open(source: Source, *, name: str, limits: ReadLimits, size: int | None, st
         else:
             package = spool(reader, limits.max_file_bytes)
             stack.callback(package.close)
-        return _open_xlsx(package, limits=limits, compressed=compressed, details=details, stack=stack)
-    return _open_text(reader, head, ext=ext, limits=limits, compressed=compressed, details=details)
+        return _open_xlsx(
+            package, limits=limits, compressed=compressed, details=details, stack=stack, score=score
+        )
+    return _open_text(
+        reader, head, ext=ext, limits=limits, compressed=compressed, details=details, score=score
+    )
 
 
 def _open_source(source: Source, stack: ExitStack) -> tuple[Readable, IO[bytes] | None, int | None]:
@@ -124,11 +138,22 @@ def _xlsx_hint(ext: str) -> Iterator[None]:
 
 
 def _open_xlsx(
-    package: IO[bytes], *, limits: ReadLimits, compressed: bool, details: dict[str, object], stack: ExitStack
+    package: IO[bytes],
+    *,
+    limits: ReadLimits,
+    compressed: bool,
+    details: dict[str, object],
+    stack: ExitStack,
+    score: HeaderScore | None,
 ) -> Table:
     inspect_package(package, limits)
     package.seek(0)
-    reader = XlsxReader(package, limits.max_columns, strings_memory_bytes=limits.xlsx_strings_memory_bytes)
+    reader = XlsxReader(
+        package,
+        limits.max_columns,
+        strings_memory_bytes=limits.xlsx_strings_memory_bytes,
+        header_score=score,
+    )
     stack.callback(reader.close)
     details.update(sheet=reader.sheet_name, sheet_count=reader.sheet_count)
     return Table(
@@ -137,6 +162,9 @@ def _open_xlsx(
         rows=_guarded(reader.rows()),
         compressed=compressed,
         details=details,
+        header_line=reader.header_line,
+        title_rows=reader.title_rows,
+        line_of=reader.line_of,
     )
 
 
@@ -148,6 +176,7 @@ def _open_text(
     limits: ReadLimits,
     compressed: bool,
     details: dict[str, object],
+    score: HeaderScore | None,
 ) -> Table:
     complete = len(head) < SAMPLE_BYTES
     with _xlsx_hint(ext):
@@ -166,7 +195,13 @@ def _open_text(
             max_record_bytes=limits.max_record_bytes,
             max_columns=limits.max_columns,
         )
-        table = Table(format="jsonl", header=jsonl.header, rows=_guarded(jsonl.rows()))
+        table = Table(
+            format="jsonl",
+            header=jsonl.header,
+            rows=_guarded(jsonl.rows()),
+            header_line=jsonl.header_line,
+            line_of=jsonl.line_of,
+        )
     else:
         delimiter = choose_delimiter(sample_text, ext)
         delimited = DelimitedReader(
@@ -175,6 +210,7 @@ def _open_text(
             decoder=decoder,
             max_record_bytes=limits.max_record_bytes,
             max_columns=limits.max_columns,
+            header_score=score,
         )
         batches = _guarded(delimited.row_batches())
         table = Table(
@@ -183,6 +219,9 @@ def _open_text(
             rows=chain.from_iterable(batches),
             delimiter=delimiter,
             row_batches=batches,
+            header_line=delimited.header_line,
+            title_rows=delimited.title_rows,
+            line_of=delimited.line_of,
         )
     table.encoding = decoder.name
     table.compressed = compressed

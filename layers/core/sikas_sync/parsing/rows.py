@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sikas_sync.parsing import messages
-from sikas_sync.parsing.table import Cell, RawRow
+from sikas_sync.parsing.table import Cell, HeaderScore, RawRow
 
 
 def is_blank(values: Sequence[Cell]) -> bool:
@@ -27,6 +27,15 @@ def header_names(values: Sequence[Cell], max_columns: int) -> list[str]:
     return names
 
 
+def best_header(candidates: Sequence[Sequence[Cell]], score: HeaderScore | None) -> int:
+    """Which of the first non-blank rows is the header: the one naming most fields (the earliest
+    on a tie); the first row when none names any, so the answer is today's "missing columns"."""
+    if score is None or len(candidates) < 2:
+        return 0
+    scores = [score([_header_text(value) for value in cells]) for cells in candidates]
+    return scores.index(max(scores))
+
+
 def _header_text(value: Cell) -> str:
     if value is None:
         return ""
@@ -41,7 +50,7 @@ def fit(number: int, values: list[Cell], width: int) -> RawRow:
         extra = values[width:]
         if not is_blank(extra):
             last_filled = max(i for i, value in enumerate(values) if not is_blank((value,))) + 1
-            error = messages.too_many_columns(number, last_filled, width)
+            error = messages.too_many_columns(last_filled, width)
             return RawRow(number, None, error, cells=values)
         del values[width:]
     elif len(values) < width:

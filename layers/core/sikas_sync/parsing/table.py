@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 # What a reader may hand over for one cell: text from CSV/JSON, typed values from XLSX/JSON.
@@ -22,6 +22,18 @@ class ReadLimits:
     # Shared strings past this estimate of memory go to a temporary file (the workbook's first,
     # repeated strings stay in memory), so a large workbook's distinct texts do not fill the heap.
     xlsx_strings_memory_bytes: int = 16 * 1024 * 1024
+
+
+# How many non-blank rows from the top may hold the header: an office's title block (judul,
+# subjudul, periode, a blank row) is a handful of rows; more would be reading data as a header.
+HEADER_SEARCH_ROWS = 20
+
+# Scores a candidate header row (its cells as text): how many of a domain's fields it names.
+HeaderScore = Callable[[list[str]], int]
+
+
+def _next_line(row: int) -> int:
+    return row + 1
 
 
 @dataclass(slots=True)
@@ -52,3 +64,9 @@ class Table:
     # The same rows a list at a time, when the reader makes them so (CSV/TSV): read `rows` or these,
     # not both. Batches let a consumer work on many rows at once.
     row_batches: Iterator[list[RawRow]] | None = None
+    # The line (Excel's row number, a text editor's line) of the header, and the non-blank rows above
+    # it that were skipped as a title block.
+    header_line: int = 1
+    title_rows: int = 0
+    # A data row's number → its line, for any row already read (multi-line CSV records shift lines).
+    line_of: Callable[[int], int] = _next_line

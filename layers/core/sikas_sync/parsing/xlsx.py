@@ -15,13 +15,14 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from typing import IO
 from xml.etree import ElementTree as ET
 
 from sikas_sync.errors import FileRejected
 from sikas_sync.parsing import messages
-from sikas_sync.parsing.rows import fit, header_names, is_blank
-from sikas_sync.parsing.table import Cell, RawRow, ReadLimits
+from sikas_sync.parsing.rows import best_header, fit, header_names, is_blank
+from sikas_sync.parsing.table import HEADER_SEARCH_ROWS, Cell, HeaderScore, RawRow, ReadLimits
 from sikas_sync.parsing.xlsx_sheet import MAX_COLUMNS, CellReader, stream_children, string_item_text
 from sikas_sync.parsing.xlsx_strings import SharedStrings
 from sikas_sync.parsing.xlsx_workbook import WORKBOOK_PART, namespace_of, read_layout
@@ -113,13 +114,24 @@ class XlsxReader:
     """Opens the first worksheet and reads its header; `rows()` streams the rest. Call `close()`.
 
     The package must have passed `inspect_package`. Rows are numbered from the header: the sheet row
-    below it is row 1, as before and as an operator counts in Excel.
+    below it is row 1; `line_of` gives the sheet row Excel shows. With `header_score`, the header is
+    the row among the first HEADER_SEARCH_ROWS non-blank ones that names most fields, and the rows
+    above it are a title block (`title_rows`).
     """
 
-    def __init__(self, file: IO[bytes], max_columns: int, *, strings_memory_bytes: int) -> None:
+    def __init__(
+        self,
+        file: IO[bytes],
+        max_columns: int,
+        *,
+        strings_memory_bytes: int,
+        header_score: HeaderScore | None = None,
+    ) -> None:
         self._strings = SharedStrings(strings_memory_bytes)
         self._sheet: IO[bytes] | None = None
         self._archive: zipfile.ZipFile | None = None
+        self._read_ahead: list[tuple[int, list[Cell]]] = []  # rows read while looking for the header
+        self.title_rows = 0
         try:
             self._archive = zipfile.ZipFile(file)
             with _unreadable("struktur buku kerja"):
@@ -131,7 +143,7 @@ class XlsxReader:
                 self._read_shared_strings(layout.shared_strings_part)
             self._sheet = self._archive.open(layout.sheet_part)
             self._rows = self._sheet_rows(self._sheet)
-            self.header, self._header_row = self._read_header(max_columns)
+            self.header, self._header_row = self._read_header(max_columns, header_score)
         except BaseException:
             self.close()
             raise
@@ -173,16 +185,32 @@ class XlsxReader:
                 if values:
                     yield number, [values.get(i) for i in range(1, max(values) + 1)]
 
-    def _read_header(self, max_columns: int) -> tuple[list[str], int]:
+    def _read_header(self, max_columns: int, score: HeaderScore | None) -> tuple[list[str], int]:
+        candidates: list[tuple[int, list[Cell]]] = []
         for number, cells in self._rows:
             if not is_blank(cells):
-                return header_names(cells, max_columns), number
-        raise messages.empty()
+                candidates.append((number, cells))
+                if score is None or len(candidates) == HEADER_SEARCH_ROWS:
+                    break
+        if not candidates:
+            raise messages.empty()
+        chosen = best_header([cells for _, cells in candidates], score)
+        self.title_rows = chosen
+        self._read_ahead = candidates[chosen + 1 :]
+        number, cells = candidates[chosen]
+        return header_names(cells, max_columns), number
+
+    @property
+    def header_line(self) -> int:
+        return self._header_row
+
+    def line_of(self, number: int) -> int:
+        return self._header_row + number
 
     def rows(self) -> Iterator[RawRow]:
         width = len(self.header)
         first = self._header_row
-        for number, cells in self._rows:
+        for number, cells in chain(self._read_ahead, self._rows):
             if not is_blank(cells):
                 yield fit(number - first, cells, width)
 

@@ -62,6 +62,7 @@ class CellReader:
         self._shared = shared_strings
         self._date_styles = layout.date_styles
         self._duration_styles = layout.duration_styles
+        self._percent_styles = layout.percent_styles
         self._epoch = layout.epoch
         self._columns: dict[str, int] = {}
 
@@ -115,6 +116,8 @@ class CellReader:
             index = int(style)
             if index in self._date_styles:
                 return _as_cell(self._date(number, index in self._duration_styles))
+            if index in self._percent_styles:
+                return _percent_text(number)
         if type(number) is float and number.is_integer():
             return int(number)  # 3.0 is an integer to everyone reading the export
         return number
@@ -133,6 +136,12 @@ class CellReader:
             return self._epoch + dt.timedelta(days=day) + within
         except (OverflowError, ValueError):
             return "#VALUE!"  # a date-styled number outside the calendar, shown as an error by Excel
+
+
+def _percent_text(number: float) -> str:
+    """A percent-formatted number as Excel shows it (0.96 → `96%`): offices mean the shown figure."""
+    shown = round(number * 100, 9)  # 0.07 * 100 is 7.000000000000001 in binary floating point
+    return f"{int(shown) if float(shown).is_integer() else shown}%"
 
 
 def string_item_text(item: ET.Element, ns: str) -> str:

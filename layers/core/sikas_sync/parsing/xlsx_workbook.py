@@ -25,6 +25,7 @@ MAC_EPOCH = dt.datetime(1904, 1, 1)
 # Built-in number formats (ECMA-376 18.8.30) that show a date or time; 46 is the duration [h]:mm:ss.
 BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 BUILTIN_DURATION_FORMATS = frozenset({46})
+BUILTIN_PERCENT_FORMATS = frozenset({9, 10})  # 0% and 0.00%
 FIRST_CUSTOM_FORMAT = 164
 # A format code is a date when, outside quoted text and [locale]/[colour] brackets, it has a date or
 # time letter not escaped by \ or _ (the same reading as openpyxl's, so cells type as they did).
@@ -42,6 +43,7 @@ class WorkbookLayout:
     date_styles: frozenset[int]
     duration_styles: frozenset[int]
     epoch: dt.datetime
+    percent_styles: frozenset[int] = frozenset()
 
 
 def read_layout(archive: zipfile.ZipFile) -> WorkbookLayout:
@@ -65,7 +67,7 @@ def read_layout(archive: zipfile.ZipFile) -> WorkbookLayout:
     properties = workbook.find(f"{ns}workbookPr")
     date1904 = properties is not None and properties.get("date1904", "").lower() in ("1", "true")
     by_type = {kind: path for kind, path in relationships.values() if path in names}
-    date_styles, duration_styles = _date_styles(archive, by_type.get("styles"))
+    date_styles, duration_styles, percent_styles = _number_styles(archive, by_type.get("styles"))
     return WorkbookLayout(
         sheet_name=sheets[0][0],
         sheet_part=sheets[0][1],
@@ -74,6 +76,7 @@ def read_layout(archive: zipfile.ZipFile) -> WorkbookLayout:
         date_styles=date_styles,
         duration_styles=duration_styles,
         epoch=MAC_EPOCH if date1904 else WINDOWS_EPOCH,
+        percent_styles=percent_styles,
     )
 
 
@@ -109,10 +112,13 @@ def _relationships(archive: zipfile.ZipFile, source_part: str, names: set[str]) 
     return found
 
 
-def _date_styles(archive: zipfile.ZipFile, styles_part: str | None) -> tuple[frozenset[int], frozenset[int]]:
-    """Indexes of the cell formats (the `s` of a cell) that show numbers as dates, and as durations."""
+def _number_styles(
+    archive: zipfile.ZipFile, styles_part: str | None
+) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """Indexes of the cell formats (the `s` of a cell) that show numbers as dates, as durations and
+    as percentages."""
     if styles_part is None:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     styles = _parse(archive, styles_part)
     ns = namespace_of(styles.tag)
     custom = {
@@ -121,19 +127,30 @@ def _date_styles(archive: zipfile.ZipFile, styles_part: str | None) -> tuple[fro
     }
     dates: set[int] = set()
     durations: set[int] = set()
+    percents: set[int] = set()
     cell_formats = styles.find(f"{ns}cellXfs")
     for index, cell_format in enumerate(cell_formats if cell_formats is not None else ()):
         format_id = _int(cell_format.get("numFmtId"))
         if format_id in custom:
             code = custom[format_id]
             is_date, is_duration = is_date_format(code), is_duration_format(code)
+            is_percent = not is_date and is_percent_format(code)
         else:
             is_date, is_duration = format_id in BUILTIN_DATE_FORMATS, format_id in BUILTIN_DURATION_FORMATS
+            is_percent = format_id in BUILTIN_PERCENT_FORMATS
         if is_date:
             dates.add(index)
         if is_duration:
             durations.add(index)
-    return frozenset(dates), frozenset(durations)
+        if is_percent:
+            percents.add(index)
+    return frozenset(dates), frozenset(durations), frozenset(percents)
+
+
+def is_percent_format(code: str) -> bool:
+    """A `%` outside quoted text and brackets: Excel shows the number times 100 (0.96 as 96%)."""
+    first = code.split(";", maxsplit=1)[0]
+    return "%" in _IGNORED_IN_FORMAT.sub("", first).replace("\\%", "")
 
 
 def is_date_format(code: str) -> bool:

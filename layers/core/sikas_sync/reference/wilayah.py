@@ -1,6 +1,6 @@
 """Kemendagri region codes (Kepmendagri 300.2.2-2138/2025), loaded once from a packaged gzip CSV.
 
-The data is public; it is copied from `shared/reference/wilayah_kemendagri_2025.csv` unchanged.
+The data is public; the file is the 2025 list as published, unchanged.
 """
 
 from __future__ import annotations

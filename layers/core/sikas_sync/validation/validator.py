@@ -7,7 +7,7 @@ import operator
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, compress, islice
 from operator import attrgetter, itemgetter
 from typing import Any, cast
@@ -15,12 +15,14 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from ..domains.base import CROSS_FIELD_ERROR, Domain, DomainRecord
+from ..domains.office_rows import is_totals_row
 from ..domains.values import DEFAULT_REGION_CODE, WIB, is_empty
-from ..errors import FileRejected, RowIssue
+from ..errors import FileRejected, FileWarning, RowIssue
 from ..parsing.table import Cell, RawRow, Table
 from .canonical import content_hash, record_data
 from .compiled import Accepted, CompiledRules, Fallback, Problem, compile_rules, field_problem
 from .headers import ColumnMap, map_header
+from .places import place_issues, with_place_codes
 
 # A key's digest is the process's own str hash (SipHash, 64 bits on 64-bit builds such as Lambda's),
 # made unsigned: keys are only compared within one file in one process, and it costs a fraction of
@@ -65,6 +67,7 @@ class RowOutcome:
     # For a rejected row: its cells as read (for quarantine) and by field (for masked reports).
     raw: list[Cell] | None = None
     fields: dict[str, Cell] | None = None
+    line: int | None = None  # the row number Excel shows; set before consumers see the outcome
 
 
 # A rejected row's outcome, or a valid row's record data, content hash and warnings (its key comes
@@ -125,8 +128,13 @@ class RowValidator:
 
     def __init__(self, table: Table, domain: Domain, context: RulesContext) -> None:
         self.domain = domain
-        self.columns: ColumnMap = map_header(table.header, domain)
+        self.columns: ColumnMap = map_header(table.header, domain, table.header_line)
+        self._width = len(table.header)
+        places = self.columns.place_names
+        if places is not None:
+            with_place_codes(table, places[1], places[2], context.region_code)
         self._table = table
+        self.totals_rows: list[int] = []  # rows skipped as an office's totals row (JUMLAH, TOTAL)
         self._context = context.as_context()
         # Natural keys are remembered as 8-byte digests in flat arrays: a 1,000,000-row export costs
         # 12 MB here instead of a dict of tuples. The arrays are split by the digest's top bits, so
@@ -273,11 +281,30 @@ class RowValidator:
             return self._verdict(raw)
         if isinstance(checked, tuple):
             return checked
-        if _empty_row(values):
+        if self._no_data(raw.number, values):
             return None
         data = {name: values[index] for name, index in self.columns.positions}
         issues = [RowIssue(raw.number, column, code, message) for column, code, message in checked]
-        return RowOutcome(raw.number, None, issues, raw=values, fields=data)
+        return self._rejected(raw.number, issues, values, data)
+
+    def _rejected(
+        self, number: int, issues: list[RowIssue], values: list[Cell], data: dict[str, Cell]
+    ) -> RowOutcome:
+        places = self.columns.place_names
+        if places is not None and len(values) > self._width:
+            # The code resolved from names is no cell of the upload: the quarantine shows the names.
+            issues = place_issues(issues, places[0], values[self._width])
+            values = values[: self._width]
+        return RowOutcome(number, None, issues, raw=values, fields=data)
+
+    def _no_data(self, number: int, values: list[Cell]) -> bool:
+        """A rejected row that is no data row: all empty, or a totals row (remembered for a warning)."""
+        if _empty_row(values):
+            return True
+        if is_totals_row(values):
+            self.totals_rows.append(number)
+            return True
+        return False
 
     def _validate(self, raw: RawRow, *_: Any) -> RowOutcome | None:
         verdict = self._verdict(raw)
@@ -297,10 +324,10 @@ class RowValidator:
         try:
             parsed = model.model_validate(data, context=context)
         except ValidationError as error:
-            if _empty_row(values):
+            if self._no_data(raw.number, values):
                 return None
             issues = row_errors(raw.number, error, model, data, context)
-            return RowOutcome(raw.number, None, issues, raw=values, fields=data)
+            return self._rejected(raw.number, issues, values, data)
         record_values = record_data(parsed)
         warned = model.row_warnings(data, parsed.__dict__, context)
         problems: list[Problem] = [(issue["column"], issue["code"], issue["message"]) for issue in warned]
@@ -369,13 +396,20 @@ def _batched(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
         yield batch
 
 
-def duplicate_warning(row: int, winner: int, domain: Domain) -> RowIssue:
+def with_line(issue: RowIssue, line_of: Any) -> RowIssue:
+    return issue if issue.line is not None else replace(issue, line=line_of(issue.row))
+
+
+def duplicate_warning(row: int, winner: int, domain: Domain, line_of: Any = None) -> RowIssue:
+    """`line_of` (a data row → its line) makes the message name the line Excel shows."""
+    shown = line_of(winner) if line_of else winner
     return RowIssue(
         row,
         ",".join(domain.natural_key),
         "duplicate_key",
-        f"Kunci yang sama muncul lagi di baris {winner}; baris {winner} yang dipakai",
+        f"Kunci yang sama muncul lagi di baris {shown}; baris {shown} yang dipakai",
         severity="warning",
+        line=line_of(row) if line_of else None,
     )
 
 
@@ -399,18 +433,28 @@ class FileResult:
     duplicate_warnings: list[RowIssue] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
     max_errors: int = 100
+    errors_truncated: bool = False  # some rejected rows' errors are not in `errors` (see the report)
+    # About the file as a whole: a title block above the header, totals rows skipped.
+    file_warnings: list[FileWarning] = field(default_factory=list)
+    header_line: int | None = None
 
     def reject(self, problem: FileRejected) -> None:
         self.status, self.reason, self.reason_code = "rejected", problem.message, problem.code
         self.rows = self.valid = self.rejected = self.warnings = 0
         self.errors, self.row_warnings, self.duplicate_warnings = [], [], []
+        self.errors_truncated, self.file_warnings = False, []
 
-    def add_row_warnings(self, issues: Iterable[RowIssue]) -> None:
-        """Warnings of valid rows, in row order, as they are found: counted, the first ones kept."""
+    @property
+    def warnings_truncated(self) -> bool:
+        return self.warnings > len(self.row_warnings)
+
+    def add_row_warnings(self, issues: Iterable[RowIssue], line_of: Any = None) -> None:
+        """Warnings of valid rows, in row order, as they are found: counted, the first ones kept
+        (with their lines, when `line_of` maps data rows to lines)."""
         for issue in issues:
             self.warnings += 1
             if len(self.row_warnings) < self.max_errors:
-                self.row_warnings.append(issue)
+                self.row_warnings.append(with_line(issue, line_of) if line_of else issue)
 
     def add_duplicates(self, issues: list[RowIssue]) -> None:
         """The duplicate_key warnings, known at the end of the file: counted and merged in row order."""
@@ -430,5 +474,9 @@ class FileResult:
             "rejected": self.rejected,
             "warnings": self.warnings,
             "errors": [issue.as_dict() for issue in self.errors],
+            "errors_truncated": self.errors_truncated,
             "row_warnings": [issue.as_dict() for issue in self.row_warnings],
+            "warnings_truncated": self.warnings_truncated,
+            "file_warnings": [warning.as_dict() for warning in self.file_warnings],
+            "header_line": self.header_line,
         }
