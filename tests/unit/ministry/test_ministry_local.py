@@ -1,4 +1,4 @@
-"""The local ministry's behaviour per `contracts/ministry-api.yaml`, request by request (no socket).
+"""The local ministry's behaviour per `api/ministry.yaml`, request by request (no socket).
 
 Requests are built by hand here so that malformed ones can be sent; the client's own behaviour is
 tested in test_ministry_client.py and against a server on loopback in tests/integration/ministry.

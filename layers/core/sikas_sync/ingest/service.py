@@ -101,6 +101,10 @@ class FileSummary:
     warnings: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     row_warnings: list[dict[str, Any]] = field(default_factory=list)
+    errors_truncated: bool = False
+    warnings_truncated: bool = False
+    file_warnings: list[dict[str, str]] = field(default_factory=list)  # title block, totals rows
+    header_line: int | None = None
     version_id: str | None = None
     pushed: int = 0
 
@@ -119,7 +123,11 @@ class FileSummary:
             "unchanged": self.unchanged,
             "warnings": self.warnings,
             "errors": self.errors,
+            "errors_truncated": self.errors_truncated,
             "row_warnings": self.row_warnings,
+            "warnings_truncated": self.warnings_truncated,
+            "file_warnings": self.file_warnings,
+            "header_line": self.header_line,
         }
 
     def ledger_json(self) -> dict[str, Any]:
@@ -218,7 +226,8 @@ def _reject(summary: FileSummary, problem: FileRejected) -> None:
     summary.status, summary.reason, summary.reason_code = "rejected", problem.message, problem.code
     summary.rows = summary.valid = summary.rejected = summary.warnings = 0
     summary.created = summary.updated = summary.unchanged = 0
-    summary.errors, summary.row_warnings = [], []
+    summary.errors, summary.row_warnings, summary.file_warnings = [], [], []
+    summary.errors_truncated = summary.warnings_truncated = False
 
 
 def _ingest_rows(
@@ -291,6 +300,9 @@ def _copy_counts(result: FileResult, summary: FileSummary) -> None:
     summary.warnings = result.warnings
     summary.errors = [issue.as_dict() for issue in result.errors]
     summary.row_warnings = [issue.as_dict() for issue in result.row_warnings]
+    summary.errors_truncated, summary.warnings_truncated = result.errors_truncated, result.warnings_truncated
+    summary.file_warnings = [warning.as_dict() for warning in result.file_warnings]
+    summary.header_line = result.header_line
 
 
 # A valid row as pass 2 reads it back: row, natural key, record data, content hash, its warnings.

@@ -1,4 +1,4 @@
-"""Delivery to the ministry: the one client for `contracts/ministry-api.yaml` and its local double.
+"""Delivery to the ministry: the one client for `api/ministry.yaml` and its local double.
 
 The local implementation is imported on first use only, keeping `http.server` off the Lambda
 cold-start path of functions that need just the client.

@@ -1,4 +1,4 @@
-"""The one adapter for `contracts/ministry-api.yaml`: every call to the ministry goes through here.
+"""The one adapter for `api/ministry.yaml`: every call to the ministry goes through here.
 
 The client authenticates (OAuth2 client credentials, token cached), splits pushes into batches the
 contract allows, and turns every answer into a result or one of two errors: `TransientError` (try

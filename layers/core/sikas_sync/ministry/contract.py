@@ -1,4 +1,4 @@
-"""Constants of `contracts/ministry-api.yaml`, shared by the client and the local implementation.
+"""Constants of `api/ministry.yaml`, shared by the client and the local implementation.
 
 When the ministry publishes its real specification, this module, `client.py` and their tests are
 what changes.

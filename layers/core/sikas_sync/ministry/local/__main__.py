@@ -27,7 +27,7 @@ def _fraction(text: str) -> float:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m sikas_sync.ministry.local",
-        description="Serve the project's implementation of ministry-api.yaml, with switchable faults.",
+        description="Serve the project's implementation of api/ministry.yaml, with switchable faults.",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8400, help="0 picks a free port (default 8400)")

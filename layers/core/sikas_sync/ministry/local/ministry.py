@@ -1,4 +1,4 @@
-"""The project's own implementation of `contracts/ministry-api.yaml`, with switchable faults.
+"""The project's own implementation of `api/ministry.yaml`, with switchable faults.
 
 `LocalMinistry.handle` is the whole server as one function of (method, target, headers, body); the
 HTTP server (`start`/`stop`) and the socket-free `InProcessPool` both call it. State lives in
