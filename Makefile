@@ -4,6 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two stamps: the command line alone (what `make demo` and an operator need), and everything the tests
+# need on top of it (pytest, ruff, mypy, checkov, the CDK libraries).
+CLI_STAMP := $(VENV)/.installed-cli
 STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # jsii calls Node 20 end-of-life since 2026-10-30 and prints a banner on every CDK call; it still works.
@@ -11,16 +14,20 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: install demo test lint typecheck unit integration e2e clean layers lock synth infra-test
 
-install: $(STAMP)
+install: $(CLI_STAMP)
 
 # Re-install whenever the dependency list changes.
-$(STAMP): pyproject.toml
+$(CLI_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[cli]'
+	touch $(CLI_STAMP)
+
+$(STAMP): $(CLI_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[cli,dev,infra]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(CLI_STAMP)
 	$(BIN)/sikas-sync demo
 
 lint: $(STAMP)

@@ -14,7 +14,7 @@ SECTION = "4 delivery"
 # operator sets the published limit as it is. The ministry's bucket holds one request: no burst
 # hides a request that arrives early.
 RATE_PER_S = float(os.environ.get("BENCH_RATE", "1.0"))
-RECORDS_PER_REQUEST = 100  # ministry-api.yaml's batch limit, which the push function fills
+RECORDS_PER_REQUEST = 100  # api/ministry.yaml's batch limit, which the push function fills
 
 
 def run(quick: bool = False) -> list[Figure]:

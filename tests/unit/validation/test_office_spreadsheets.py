@@ -191,3 +191,28 @@ def test_a_header_nowhere_near_the_top_is_missing_columns_that_name_the_help(tmp
     assert "sikas-sync columns --domain pencari_kerja" in result.reason
     assert "Siti" not in result.reason
     assert "1209124508950001" not in result.reason
+
+
+def test_a_semicolon_file_under_a_title_line_without_delimiters_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "wlkp.csv"
+    path.write_text(
+        "REKAP WLKP KABUPATEN ASAHAN 2024\n\n"
+        "Nomor WLKP;NIB Perusahaan;Tahun;WNI (L);WNI (P);WNA (L);WNA (P)\n"
+        "W-1;1234567890123;2024;3;1;0;0\n",
+        encoding="utf-8",
+    )
+    result = _validated(path, "wlkp")
+    assert (result.status, result.valid, result.header_line) == ("processed", 1, 3)
+
+
+def test_a_kecamatan_named_without_its_kota_prefix_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "pemberi_kerja.csv"
+    path.write_text(
+        "NIB;Nama Perusahaan;KBLI;Kecamatan\n1234567890123;CV Satu;10792;Kisaran Barat\n", encoding="utf-8"
+    )
+    outcomes: list[RowOutcome] = []
+    _validated(path, "pemberi_kerja", outcomes)
+    [outcome] = outcomes
+    assert outcome.record is not None
+    assert outcome.record.data["kode_wilayah"].startswith("12.09.")
+    assert outcome.record.data["kode_wilayah"].count(".") == 2  # the kecamatan Kota Kisaran Barat

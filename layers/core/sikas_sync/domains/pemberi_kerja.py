@@ -24,6 +24,7 @@ class PemberiKerja(DomainRecord):
 
 # Headers offices use for this domain's fields (normalised; see domains/columns.py).
 HEADER_ALIASES = {
+    "kode_desa": "kode_wilayah", "kode_kelurahan": "kode_wilayah", "kode_desa_kelurahan": "kode_wilayah",
     "nib_perusahaan": "nib", "nomor_induk_berusaha": "nib",
     "npwp_perusahaan": "npwp", "no_npwp": "npwp",
     "nama_pemberi_kerja": "nama_perusahaan", "nama_usaha": "nama_perusahaan",

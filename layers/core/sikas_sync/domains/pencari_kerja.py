@@ -56,6 +56,7 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 # Headers offices use for this domain's fields (normalised; see domains/columns.py).
 HEADER_ALIASES = {
+    "kode_desa": "kode_wilayah", "kode_kelurahan": "kode_wilayah", "kode_desa_kelurahan": "kode_wilayah",
     "jurusan_pendidikan": "jurusan", "program_studi": "jurusan", "prodi": "jurusan",
     "no_telepon": "no_hp", "telepon": "no_hp", "nomor_telepon": "no_hp",
     "kbji_yang_diminati": "kbji_diminati", "kode_jabatan_diminati": "kbji_diminati",

@@ -6,7 +6,7 @@ moto, one role per function with the identity policies the template gives that f
 (references to the template's resources resolved to the emulator's), and runs each function with
 that role's credentials while moto checks every request (IAM authentication on).
 
-What moto cannot check (docs/OPERATIONS.md, "What the emulator does not check"):
+What moto cannot check (docs/EMULATOR.md lists it, with the template tests that cover each):
 - Condition blocks. moto evaluates none of the context keys our policies use (kms:ViaService,
   dynamodb:LeadingKeys, s3:prefix, aws:SourceAccount) and treats a statement whose condition it
   cannot read as a denial. An Allow keeps its actions and resources without the condition (wider

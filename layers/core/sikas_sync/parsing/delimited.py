@@ -22,10 +22,15 @@ _QUOTED = re.compile(r'"[^"]*"')
 
 
 def choose_delimiter(sample_text: str, ext: str) -> str:
-    """The delimiter that occurs most often outside quotes in the first non-blank line."""
-    first = next((line for line in sample_text.lstrip("\ufeff").splitlines() if line.strip()), "")
-    unquoted = _QUOTED.sub("", first)
-    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
+    """The delimiter that occurs most often outside quotes in the first non-blank line that has
+    one: a title line above the header ("DATA PENCARI KERJA …") may hold none at all."""
+    lines = [line for line in sample_text.lstrip("\ufeff").splitlines() if line.strip()]
+    counts = dict.fromkeys(DELIMITERS, 0)
+    for line in lines[:HEADER_SEARCH_ROWS]:
+        unquoted = _QUOTED.sub("", line)
+        counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
+        if any(counts.values()):
+            break
     best = max(counts.values())
     if best == 0:
         return "\t" if ext == "tsv" else ","

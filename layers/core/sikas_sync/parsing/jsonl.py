@@ -50,7 +50,7 @@ class JsonLinesReader:
         self._lines = lines
         self._decoder = decoder
         self._max_record_bytes = max_record_bytes
-        self.header_line = 0  # JSON Lines has no header line: the first object is row 1
+        self._blank_above = 0  # blank lines above the first object (row 1): JSON Lines has no header
         self._first = self._read_first()
         self.header = header_names(list(self._first), max_columns)
         if not self.header:
@@ -62,7 +62,7 @@ class JsonLinesReader:
             if line is None:
                 raise messages.header_too_long(self._max_record_bytes)
             if not line.strip():
-                self.header_line += 1  # blank lines above the first object
+                self._blank_above += 1
                 continue
             text = self._decoder.decode(line)
             if text is None:
@@ -74,7 +74,7 @@ class JsonLinesReader:
         raise messages.empty()
 
     def line_of(self, number: int) -> int:
-        return self.header_line + number
+        return self._blank_above + number
 
     def rows(self) -> Iterator[RawRow]:
         width = len(self.header)

@@ -199,7 +199,7 @@ def _open_text(
             format="jsonl",
             header=jsonl.header,
             rows=_guarded(jsonl.rows()),
-            header_line=jsonl.header_line,
+            header_line=0,  # no header line: the first object's keys name the columns
             line_of=jsonl.line_of,
         )
     else:

@@ -139,7 +139,8 @@ class CellReader:
 
 
 def _percent_text(number: float) -> str:
-    """A percent-formatted number as Excel shows it (0.96 → `96%`): offices mean the shown figure."""
+    """A percent-formatted number as the percentage it holds (0.96 → `96%`, 0.875 → `87.5%`, which
+    Excel may show rounded): offices mean the percentage, not the fraction Excel stores."""
     shown = round(number * 100, 9)  # 0.07 * 100 is 7.000000000000001 in binary floating point
     return f"{int(shown) if float(shown).is_integer() else shown}%"
 

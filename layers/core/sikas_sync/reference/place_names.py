@@ -46,6 +46,11 @@ def _region(region_code: str) -> _Region:
     desa: dict[str, list[wilayah.Wilayah]] = {}
     for place in wilayah.children(region_code, "kecamatan"):
         kecamatan.setdefault(name_key(place.nama), []).append(place)
+    # Offices drop the "Kota" of kecamatan such as Kota Kisaran Barat; the short name is another key
+    # unless a kecamatan of the region is called that already.
+    for key, places in list(kecamatan.items()):
+        if key.startswith("kota "):
+            kecamatan.setdefault(key.removeprefix("kota "), places)
     for place in wilayah.children(region_code, "desa_kelurahan"):
         desa.setdefault(name_key(place.nama), []).append(place)
     return _Region(kecamatan, desa)
