@@ -85,13 +85,14 @@ def test_every_row_in_order_with_its_outcome(world: World, edited: Export) -> No
     summary = world.put_and_ingest(KEY, edited.to_csv())
 
     header, rows = _results(world)
-    assert header == ["row", "nik", *RESULT_COLUMNS]
+    assert header == ["row", "line", "nik", *RESULT_COLUMNS]
     assert world.objects.keys(BUCKET, OUTBOX_RESULTS_PREFIX) == [f"{OUTBOX_RESULTS_PREFIX}{KEY}.csv"]
     assert (summary.rows, summary.rejected, summary.warnings) == (ROWS, 4, 3)
     _assert_matches_summary(rows, summary)
     by_row = {int(r["row"]): r for r in rows}
     assert [n for n, r in by_row.items() if r["status"] == "rejected"] == [1, 99, 102, 200]
     assert [n for n, r in by_row.items() if r["status"] == "warning"] == [50, 100, 150]
+    assert all(int(r["line"]) == n + 1 for n, r in by_row.items())  # the header is line 1
     items = world.records.by_key("pencari_kerja")
     for n, row in by_row.items():
         nik = edited.cell(n, "nik")

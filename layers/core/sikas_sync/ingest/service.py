@@ -290,7 +290,7 @@ def _ingest_rows(
         superseded = {issue.row for issue in result.duplicate_warnings}
         spool.seek(0)
         if results is not None:
-            results.start_decisions(result.duplicate_warnings)
+            results.start_decisions(result.duplicate_warnings, result.line_of)
         rows = _spooled(spool, superseded, results.superseded if results is not None else None)
         _write_records(rows, ref, domain, deps, summary, resumed=resumed, results=results)
 

@@ -4,7 +4,9 @@ The ingest use case writes the file when it has processed the upload (`ResultsWr
 `ingest.service`), the outbox run rewrites it when the upload's records are delivered or refused
 (`service.rewrite_results`). One row per data row, in row order:
 
-- `row`: the 1-based data row (the header is not counted), as in `reports/` and `quarantine/`;
+- `row`: the 1-based data row (the header is not counted), as in `reports/`;
+- `line`: the row number Excel (or a text editor) showed for that row in the upload, as the
+  quarantine's `_baris`;
 - the domain's natural key columns: as read for a rejected row, normalised for the others;
 - `status`: `stored` (a new version was written), `unchanged` (same content as stored: nothing to
   send), `rejected` (with every error), `warning` (superseded by a later row with the same key);
@@ -21,7 +23,7 @@ The ingest use case writes the file when it has processed the upload (`ResultsWr
 - `ministry_ref` (for job seekers: the SIAPkerja ID) and the ministry's `ministry_codes` /
   `ministry_messages` of a refused record.
 
-A whole file refused (no header, wrong type, ...) gets one row with an empty `row`, status
+A whole file refused (no header, wrong type, ...) gets one row with an empty `row` and `line`, status
 `rejected` and the file's reason. The file carries natural keys (NIKs): it lives under `outbox/`,
 encrypted, readable only by SIKAS and the admins.
 """
@@ -31,7 +33,7 @@ from __future__ import annotations
 import heapq
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -43,7 +45,7 @@ from ..validation import RowOutcome
 from .sheets import CSV_CONTENT_TYPE, CsvSheet
 
 STORED, UNCHANGED, REJECTED, WARNING = "stored", "unchanged", "rejected", "warning"
-# The columns after `row` and the natural key, in this order.
+# The columns after `row`, `line` and the natural key, in this order.
 RESULT_COLUMNS = (
     "status",
     "codes",
@@ -75,7 +77,7 @@ def object_key_of(key: str) -> str | None:
 
 
 def results_header(domain: Domain) -> list[str]:
-    return ["row", *domain.natural_key, *RESULT_COLUMNS]
+    return ["row", "line", *domain.natural_key, *RESULT_COLUMNS]
 
 
 def codes_of(issues: Iterable[RowIssue]) -> str:
@@ -116,6 +118,7 @@ class ResultsWriter:
         self._reader: Iterator[str] | None = None
         self._next_rejected: tuple[int, list[object]] | None = None
         self._warnings: dict[int, list[RowIssue]] = {}
+        self._line_of: Callable[[int], int] | None = None  # the upload's data row → its line
 
     # -- pass 1 ---------------------------------------------------------------------------------
 
@@ -124,6 +127,7 @@ class ResultsWriter:
         key = [fields.get(name) for name in self.domain.natural_key]
         cells = [
             outcome.row,
+            "" if outcome.line is None else outcome.line,
             *key,
             REJECTED,
             codes_of(outcome.errors),
@@ -143,13 +147,17 @@ class ResultsWriter:
         self.discard()
         blanks = [""] * len(self.domain.natural_key)
         self._sheet.row(
-            ["", *blanks, REJECTED, f"{NO_COLUMN}:{code}", message, *[""] * (len(RESULT_COLUMNS) - 3)]
+            ["", "", *blanks, REJECTED, f"{NO_COLUMN}:{code}", message, *[""] * (len(RESULT_COLUMNS) - 3)]
         )
 
     # -- pass 2 ---------------------------------------------------------------------------------
 
-    def start_decisions(self, warnings: Iterable[RowIssue]) -> None:
-        """The validation pass is over: its warnings (by row), and the rejected rows from the start."""
+    def start_decisions(
+        self, warnings: Iterable[RowIssue], line_of: Callable[[int], int] | None = None
+    ) -> None:
+        """The validation pass is over: its warnings (by row), the lines of its rows, and the
+        rejected rows from the start."""
+        self._line_of = line_of
         for issue in warnings:
             self._warnings.setdefault(issue.row, []).append(issue)
         self._rejected.seek(0)
@@ -160,8 +168,19 @@ class ResultsWriter:
         """A valid row that a later row with the same key replaced: not stored, warned."""
         issues = [*warnings, *self._warnings.get(row, [])]
         rid = record_id(self._hmac_key, self.domain.slug, natural_key)
-        cells: list[object] = [row, *natural_key, WARNING, codes_of(issues), messages_of(issues), rid]
+        cells: list[object] = [
+            row,
+            self._line(row),
+            *natural_key,
+            WARNING,
+            codes_of(issues),
+            messages_of(issues),
+            rid,
+        ]
         heapq.heappush(self._waiting, (row, cells + [""] * (len(RESULT_COLUMNS) - 4)))
+
+    def _line(self, row: int) -> int | str:
+        return self._line_of(row) if self._line_of is not None else ""
 
     def decided(self, rows: Iterable[DecidedRow]) -> None:
         last = 0
@@ -170,6 +189,7 @@ class ResultsWriter:
             issues = [*decided.warnings, *self._warnings.get(decided.row, [])]
             cells: list[object] = [
                 decided.row,
+                self._line(decided.row),
                 *decided.natural_key,
                 status,
                 codes_of(issues),

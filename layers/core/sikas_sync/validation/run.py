@@ -61,7 +61,7 @@ def validate_file(
             if result.rows == 0:
                 raise FileRejected("file_no_rows", "Berkas hanya berisi header, tanpa baris data")
             superseded = validator.superseded_rows()
-            line_of = table.line_of
+            line_of = result.line_of = table.line_of
             result.file_warnings = _file_warnings(table, [line_of(row) for row in validator.totals_rows])
     except FileRejected as problem:
         result.reject(problem)

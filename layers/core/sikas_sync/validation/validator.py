@@ -6,7 +6,7 @@ import datetime as dt
 import operator
 import sys
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain, compress, islice
 from operator import attrgetter, itemgetter
@@ -437,6 +437,8 @@ class FileResult:
     # About the file as a whole: a title block above the header, totals rows skipped.
     file_warnings: list[FileWarning] = field(default_factory=list)
     header_line: int | None = None
+    # The upload's data row → its line, for those who write rows later (the results file).
+    line_of: Callable[[int], int] | None = field(default=None, repr=False, compare=False)
 
     def reject(self, problem: FileRejected) -> None:
         self.status, self.reason, self.reason_code = "rejected", problem.message, problem.code
