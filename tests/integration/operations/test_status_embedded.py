@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from sikas_sync.cli.messages import speaking
 from sikas_sync.cli.run import Upload, run_pipeline
 from sikas_sync.cli.status import HANDLERS, add_parsers
 from sikas_sync.delivery.ports import BREAKER_NAME
@@ -29,11 +30,13 @@ STRAY_PUSH_MESSAGE = json.dumps({"domain": "jkp", "record_id": "0" * 32, "versio
 
 
 def cli(*argv: str) -> int:
-    """The commands as `sikas-sync` registers them (main.py: add_parsers + HANDLERS)."""
-    parser = argparse.ArgumentParser(prog="sikas-sync")
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return HANDLERS[args.command](args)
+    """The commands as `sikas-sync` registers them (main.py: add_parsers + HANDLERS), in the
+    command line's default language whatever the machine's locale."""
+    with speaking("id"):
+        parser = argparse.ArgumentParser(prog="sikas-sync")
+        add_parsers(parser.add_subparsers(dest="command", required=True))
+        args = parser.parse_args(argv)
+        return HANDLERS[args.command](args)
 
 
 @pytest.fixture(scope="module")
@@ -164,10 +167,10 @@ def test_the_terminal_table_names_files_dead_letters_and_the_redrive(observed: d
     text = observed["status_text"]
     assert "pelatihan/pelatihan_status.csv" in text
     assert "lowongan/lowongan_rusak.csv" in text
-    assert "reason: " in text
+    assert "alasan: " in text
     assert "sikas-sync redrive --queue push" in text
-    assert "nothing waits for the ministry" in text
-    assert "circuit breaker: closed" in text
+    assert "tidak ada yang menunggu kementerian" in text
+    assert "pemutus sirkuit kementerian: tertutup" in text
 
 
 def test_report_prints_a_files_counts_and_every_row_issue_masked(observed: dict[str, Any]) -> None:
@@ -180,12 +183,12 @@ def test_report_prints_a_files_counts_and_every_row_issue_masked(observed: dict[
     ]
 
     text = observed["report_text"]
-    assert text.startswith("report lowongan/lowongan_status.jsonl")
+    assert text.startswith("laporan lowongan/lowongan_status.jsonl")
     assert re.search(r"^\s+\d+\s+\S+\s+\S+", text, re.MULTILINE)  # a row of the issue table
     for output in (observed["report_json"], text):
         assert not re.search(r"(?<!\d)\d{16}(?!\d)", output)  # NIKs are masked in reports
-    assert "reason: " in observed["rejected_report"]
-    assert "no row issues" in observed["rejected_report"]
+    assert "alasan: " in observed["rejected_report"]
+    assert "tidak ada masalah baris" in observed["rejected_report"]
 
 
 def test_no_stack_or_no_such_file_is_a_usage_error_saying_what_to_do(
@@ -196,9 +199,9 @@ def test_no_stack_or_no_such_file_is_a_usage_error_saying_what_to_do(
         cli("status", "--embedded", str(tmp_path / "none.json"))
     assert (
         observed["missing_report"]
-        == "no report for 'lowongan/belum-ada.csv': not uploaded, or not processed yet"
+        == "tidak ada laporan untuk 'lowongan/belum-ada.csv': belum diunggah, atau belum selesai diproses"
     )
-    assert observed["missing_file"].startswith("no file 'lowongan/belum-ada.csv' in the ledger")
+    assert observed["missing_file"].startswith("tidak ada berkas 'lowongan/belum-ada.csv' di ledger")
 
 
 def test_status_and_the_sweep_see_the_open_breaker_while_records_wait(tmp_path: Path) -> None:

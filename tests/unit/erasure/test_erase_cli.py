@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sikas_sync.cli.erase import (
     invoke_erase_function,
     summary_text,
 )
+from sikas_sync.cli.messages import speaking
 from sikas_sync.operations.erase import ErasureRequest
 from sikas_sync.operations.target import QueuePair, StackTarget
 
@@ -31,6 +33,13 @@ RESULT = {
     "error": None,
     "audit_key": "audit/erasure/2025-04-01/e-1.json",
 }
+
+
+@pytest.fixture(autouse=True)
+def indonesian() -> Iterator[None]:
+    """The command line's default language, whatever the locale of the machine running the tests."""
+    with speaking("id"):
+        yield
 
 
 class FakeLambda:
@@ -103,12 +112,12 @@ def test_deployed_the_requester_defaults_to_the_caller_s_aws_identity(
     client = FakeLambda(RESULT)
     clients = {"lambda": client, "sts": FakeSts()}
     monkeypatch.setattr(StackTarget, "client", lambda self, service: clients[service])
-    monkeypatch.setattr("sikas_sync.cli.admin.from_cloudformation", lambda name, region: _target())
+    monkeypatch.setattr("sikas_sync.operations.target.from_cloudformation", lambda name, region: _target())
     assert cmd_erase(_args("--domain", "kartu_ak1", "--nik", NIK, "--stack", "SikasSync-12-09")) == 0
     payload = json.loads(client.calls[0]["Payload"])
     assert payload["requested_by"] == "arn:aws:sts::123456789012:assumed-role/DPO/budi"
     out = capsys.readouterr().out
-    assert "complete in kartu_ak1 for 1209************" in out
+    assert "penghapusan e-1: selesai pada kartu_ak1 untuk 1209************" in out
     assert NIK not in out
 
 
@@ -117,13 +126,30 @@ def test_a_refused_request_is_a_usage_error_and_calls_nothing(
 ) -> None:
     client = FakeLambda(RESULT)
     monkeypatch.setattr(StackTarget, "client", lambda self, service: client)
-    monkeypatch.setattr("sikas_sync.cli.admin.from_cloudformation", lambda name, region: _target())
+    monkeypatch.setattr("sikas_sync.operations.target.from_cloudformation", lambda name, region: _target())
     args = _args("--domain", "jkp", "--nik", NIK[:-1], "--stack", "S", "--requested-by", "dpo")
     assert cmd_erase(args) == 2
     assert not client.calls
     err = capsys.readouterr().err
-    assert "NIK is not valid" in err
+    assert "sikas-sync erase: kesalahan: NIK tidak sah: " in err
     assert NIK[:-1] not in err
+
+
+def test_a_refused_request_with_json_is_one_error_document_in_english_on_request(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(StackTarget, "client", lambda self, service: FakeLambda(RESULT))
+    monkeypatch.setattr("sikas_sync.operations.target.from_cloudformation", lambda name, region: _target())
+    args = _args("--domain", "jkp", "--nik", NIK, "--stack", "S", "--requested-by", "\x07", "--json")
+    with speaking("en"):
+        assert cmd_erase(args) == 2
+    out = capsys.readouterr().out
+    assert json.loads(out) == {
+        "error": {
+            "code": "erasure_refused",
+            "message": "--requested-by must be 1 to 200 printable characters",
+        }
+    }
 
 
 def test_an_embedded_state_without_a_ministry_needs_one(tmp_path: Path) -> None:
@@ -143,7 +169,14 @@ def test_the_summary_lists_each_record_and_the_audit_entry() -> None:
         "error": {"message": "erase in kartu_ak1: the ministry answered 503 (request q-2)"},
     }
     text = summary_text(incomplete)
+    assert text.startswith("penghapusan e-1: belum selesai pada kartu_ak1 untuk 1209************")
+    assert "1 dari 1 rekaman dihapus di sini, 1 dihapus di kementerian" in text
+    assert "r-1  kementerian erased (permintaan q-1)  di sini deleted" in text
+    assert "terhenti: erase in kartu_ak1: the ministry answered 503" in text
+    assert text.endswith("audit: audit/erasure/2025-04-01/e-1.json")
+    with speaking("en"):
+        text = summary_text(incomplete)
+    assert text.startswith("erasure e-1: incomplete in kartu_ak1 for 1209************")
     assert "1 of 1 records deleted here, 1 erased at the ministry" in text
     assert "r-1  ministry erased (request q-1)  here deleted" in text
     assert "stopped: erase in kartu_ak1: the ministry answered 503" in text
-    assert text.endswith("audit: audit/erasure/2025-04-01/e-1.json")

@@ -9,40 +9,27 @@ beside the day's full ones.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from typing import Any
 
-from ..domains import DOMAINS
 from .admin import add_target_arguments, resolve_target
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-03-01") from None
+from .arguments import day, domain_slug, slug_list
+from .messages import t
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
     """Adds `outbox` to the subcommands of `sikas-sync` (`commands` is add_subparsers' result)."""
     parser: argparse.ArgumentParser = commands.add_parser(
-        "outbox",
-        help="write SIKAS's outbox files now: delivery status, ministry-only records, upload results",
+        "outbox", help=t("cmd.outbox"), description=t("cmd.outbox")
     )
     parser.add_argument(
         "--domain",
         action="append",
-        choices=[domain.slug for domain in DOMAINS],
+        type=domain_slug,
         metavar="SLUG",
-        help="a domain (repeat for several; default every domain)",
+        help=t("help.outbox.domain", slugs=slug_list()),
     )
-    parser.add_argument(
-        "--since",
-        type=_day,
-        metavar="DATE",
-        help="only records written or delivered from this day (WIB), in separate `_sejak_DATE` files",
-    )
+    parser.add_argument("--since", type=day, metavar="DATE", help=t("help.outbox.since"))
     add_target_arguments(parser)
     return parser
 
@@ -64,14 +51,22 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"bucket": target.bucket, **outcome.as_json()}, ensure_ascii=False, indent=2))
         return 0
-    print(f"outbox of {outcome.day} in s3://{target.bucket}/")
+    print(t("outbox.head", day=outcome.day, bucket=target.bucket))
     for slug, result in outcome.domains.items():
-        counts = ", ".join(f"{status} {n}" for status, n in sorted(result.by_status.items())) or "no records"
-        print(f"{slug}: {result.status_rows} records ({counts}); {result.imported_rows} only at the ministry")
+        counts = ", ".join(f"{status} {n}" for status, n in sorted(result.by_status.items()))
+        print(
+            t(
+                "outbox.domain",
+                slug=slug,
+                rows=result.status_rows,
+                counts=counts or t("outbox.no_records"),
+                imported=result.imported_rows,
+            )
+        )
         print(f"  {result.status_key}")
         print(f"  {result.imports_key}")
         if result.results:
-            print(f"  {len(result.results)} results files brought up to date")
+            print(t("outbox.results", count=len(result.results)))
         if result.results_missing:
-            print(f"  {result.results_missing} changed uploads have no results file (older than the outbox)")
+            print(t("outbox.results_missing", count=result.results_missing))
     return 0

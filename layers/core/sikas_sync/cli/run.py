@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..domains import BY_SLUG, domain_for_name
 from ..embedded import EmbeddedStack
 from ..ministry.local import Faults
 from ..resources import OUTBOX_PREFIX
+from .arguments import resolve_domain  # noqa: F401 - imported from here too; `validate` infers alike
+from .messages import t
 from .progress import Progress
 
 TERMINAL = ("delivered", "rejected_by_ministry")
@@ -29,16 +30,6 @@ class Upload:
     @property
     def key(self) -> str | None:
         return f"{self.domain}/{self.path.name}" if self.domain else None
-
-
-def resolve_domain(path: Path, explicit: str | None) -> str | None:
-    """cli.md: --domain, else the parent folder when it is a slug, else the longest slug prefix."""
-    if explicit:
-        return explicit
-    if path.parent.name in BY_SLUG:
-        return path.parent.name
-    found = domain_for_name(path.name)
-    return found.slug if found else None
 
 
 def _rejected_entry(upload: Upload, reason: str) -> dict[str, Any]:
@@ -57,6 +48,7 @@ def _rejected_entry(upload: Upload, reason: str) -> dict[str, Any]:
         "warnings": 0,
         "errors": [],
         "row_warnings": [],
+        **_later_keys(),
     }
 
 
@@ -82,7 +74,7 @@ def run_pipeline(
         raise NotADirectoryError(errno.ENOTDIR, "--outbox-dir is not a directory", str(outbox_dir))
     deadline = time.monotonic() + timeout_s
     files: list[dict[str, Any]] = []
-    progress = Progress("run")
+    progress = Progress(t("progress.run"), unit="files")
     with EmbeddedStack(
         region_code=region_code,
         log=log,
@@ -102,8 +94,7 @@ def run_pipeline(
             if summary is None:
                 files.append(_rejected_entry(upload, NOT_PROCESSED))
             else:
-                # A ledger entry written before row warnings existed has none.
-                files.append({k: summary.get(k, [] if k == "row_warnings" else None) for k in _FILE_KEYS})
+                files.append(file_entry(summary))
             progress.update(len(files))
         deliver_until_settled(stack, deadline)
         if stack_hook is not None:
@@ -111,7 +102,7 @@ def run_pipeline(
         invoke_outbox(stack, log)
         if outbox_dir is not None:
             copied = copy_outbox(stack, outbox_dir)
-            print(f"outbox: {len(copied)} files copied to {outbox_dir}", file=sys.stderr)
+            print(t("out.outbox_copied", count=len(copied), path=outbox_dir), file=sys.stderr)
         states = stack.delivery_states()
         assert stack.dispatcher is not None
         queued = sum(int(f.get("pushed") or 0) for f in stack.file_summaries().values())
@@ -190,6 +181,18 @@ _FILE_KEYS = (
     "errors",
     "row_warnings",
 )
+
+
+def _later_keys() -> dict[str, Any]:
+    """Keys added after cli.md's first version, valued as for a ledger entry written before them."""
+    return {"errors_truncated": False, "warnings_truncated": False, "file_warnings": [], "header_line": None}
+
+
+def file_entry(summary: dict[str, Any]) -> dict[str, Any]:
+    """One `files[]` entry of `run --json` from the ledger's summary: cli.md's keys in their order,
+    then the later ones (a ledger entry written before row warnings existed has none)."""
+    entry = {k: summary.get(k, [] if k == "row_warnings" else None) for k in _FILE_KEYS}
+    return entry | {k: summary.get(k, default) for k, default in _later_keys().items()}
 
 
 def all_terminal(summary: dict[str, Any]) -> bool:

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from . import (
-    jkp,
-    kartu_ak1,
-    lowongan,
-    pelatihan,
-    pemberi_kerja,
-    pencari_kerja,
-    penduduk_bekerja,
-    penempatan,
-    wlkp,
-)
-from .base import Domain
+import importlib
 
-DOMAINS: tuple[Domain, ...] = (
-    pencari_kerja.DOMAIN,
-    kartu_ak1.DOMAIN,
-    lowongan.DOMAIN,
-    pemberi_kerja.DOMAIN,
-    penempatan.DOMAIN,
-    wlkp.DOMAIN,
-    penduduk_bekerja.DOMAIN,
-    pelatihan.DOMAIN,
-    jkp.DOMAIN,
-)
+from .base import Domain
+from .slugs import PERSON_SLUGS, SLUGS, slug_for_name
+
+# Each domain's module is named by its slug and declares `DOMAIN`.
+DOMAINS: tuple[Domain, ...] = tuple(importlib.import_module(f"{__package__}.{slug}").DOMAIN for slug in SLUGS)
 BY_SLUG: dict[str, Domain] = {domain.slug: domain for domain in DOMAINS}
+
+if tuple(BY_SLUG) != SLUGS or tuple(d.slug for d in DOMAINS if "nik" in d.fields) != PERSON_SLUGS:
+    raise ImportError("domains/slugs.py does not match the domain modules (their slugs or NIK fields)")
 
 
 class UnknownDomain(KeyError):
@@ -42,5 +28,5 @@ def get_domain(slug: str) -> Domain:
 
 def domain_for_name(name: str) -> Domain | None:
     """The longest domain slug a file name starts with (`pencari_kerja_2025-03.csv`)."""
-    matches = [d for d in DOMAINS if name.startswith(d.slug)]
-    return max(matches, key=lambda d: len(d.slug)) if matches else None
+    slug = slug_for_name(name)
+    return BY_SLUG[slug] if slug else None
