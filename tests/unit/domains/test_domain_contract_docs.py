@@ -259,12 +259,6 @@ def test_domains_are_documented_in_registry_order() -> None:
     assert [p for p in contract_problems(TEXT) if "registry order" in p] == []
 
 
-def test_the_page_stands_alone() -> None:
-    """Users clone the project alone: the page links nothing outside it."""
-    assert "../shared" not in TEXT
-    assert "shared/contracts" not in TEXT
-
-
 # --------------------------------------------------------------------------------------------
 # The checks can fail: each edit below makes the page wrong, and must be caught.
 
