@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import io
+import json
 import logging
 import threading
 import time
@@ -16,7 +18,9 @@ import moto.s3.notifications as moto_s3_notifications
 import moto.secretsmanager.responses as moto_secretsmanager
 import moto.sqs.models as moto_sqs
 from moto.core import utils as moto_utils
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
 
 
 def _unix_time(dt: datetime.datetime | None = None) -> float:
@@ -168,11 +172,62 @@ def _iam_request_init(self: Any, *args: Any, **kwargs: Any) -> None:
 moto_access_control.IAMRequestBase.__init__ = _iam_request_init  # type: ignore[method-assign]
 
 
+def _long_poll(environ: dict[str, Any]) -> bool:
+    """An SQS ReceiveMessage that waits for messages (moto sleeps inside it): it must not hold the
+    emulator while it waits, or no one could send the message it waits for."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if not target.endswith("ReceiveMessage"):
+        return False
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(size) if size else b""
+    environ["wsgi.input"] = io.BytesIO(body)  # read once here, again by moto
+    try:
+        wait = json.loads(body or b"{}").get("WaitTimeSeconds", 0)
+    except ValueError:
+        return False
+    return bool(wait)
+
+
+class OneRequestAtATime:
+    """moto's backends are plain dicts and lists that the threaded server's requests share: a Scan
+    iterating a table while another request writes it dies with "dictionary changed size during
+    iteration", or answers with half a write. AWS serves each request atomically; serving them one
+    at a time gives the same, whole response built inside the lock."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if _long_poll(environ):
+            return list(self._app(environ, start_response))
+        with self._lock:
+            body = self._app(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+
+class _SerialMotoServer(ThreadedMotoServer):
+    """moto's threaded server with its application behind OneRequestAtATime."""
+
+    def _server_entry(self) -> None:
+        app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 class AwsEmulator:
     def __init__(self) -> None:
         # werkzeug logs every request at INFO; that is noise for operators.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server = _SerialMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.url = ""
 
     def start(self) -> str:
