@@ -396,6 +396,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{path}: bukan berkas keadaan yang ditulis `sikas-sync local-stack`",
         "{path}: not a state file written by `sikas-sync local-stack`",
     ),
+    "target.local_stack_not_running": (
+        "local-stack tidak berjalan: {path} tertinggal dari local-stack yang sudah berhenti (PID {pid}); "
+        "jalankan lagi `sikas-sync local-stack`",
+        "local-stack is not running: {path} was left behind by a local-stack that has ended (PID {pid}); "
+        "start `sikas-sync local-stack` again",
+    ),
     "target.aws_no_region": (
         "region AWS belum ditentukan: beri --aws-region REGION, atau set AWS_REGION "
         "(mis. ap-southeast-3 untuk Jakarta)",
@@ -613,14 +619,63 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     # local-stack
     "local.up": (
-        "stack tertanam berjalan: endpoint AWS {endpoint}, bucket {bucket}",
-        "embedded stack up: AWS endpoint {endpoint}, bucket {bucket}",
+        "local-stack berjalan (PID {pid}); Ctrl-C atau SIGTERM menghentikannya",
+        "local-stack is running (PID {pid}); Ctrl-C or SIGTERM stops it",
     ),
-    "local.ministry": (
-        "kementerian: {url}; berkas keadaan: {state}; Ctrl-C menghentikan",
-        "ministry: {url}; state file: {state}; Ctrl-C stops",
+    "local.endpoint": ("  endpoint AWS:   {endpoint}", "  AWS endpoint:   {endpoint}"),
+    "local.credentials": (
+        "  kredensial:     AWS_ACCESS_KEY_ID={key_id} AWS_SECRET_ACCESS_KEY={secret}, region {region}",
+        "  credentials:    AWS_ACCESS_KEY_ID={key_id} AWS_SECRET_ACCESS_KEY={secret}, region {region}",
     ),
-    "local.stopped": ("stack tertanam dihentikan", "embedded stack stopped"),
+    "local.bucket": (
+        "  bucket inbox:   {bucket} (satu folder per domain, mis. pencari_kerja/)",
+        "  inbox bucket:   {bucket} (one folder per domain, e.g. pencari_kerja/)",
+    ),
+    "local.ministry": ("  kementerian:    {url}", "  ministry:       {url}"),
+    "local.state": ("  berkas keadaan: {state}", "  state file:     {state}"),
+    "local.example_upload": ("contoh unggah:", "upload, for example:"),
+    "local.example_status": ("lalu lihat hasilnya:", "then see the result:"),
+    "local.files_follow": (
+        "setiap berkas yang diunggah dilaporkan di bawah ini begitu selesai diproses",
+        "each uploaded file is reported below once it has been processed",
+    ),
+    "local.already_running": (
+        "local-stack sudah berjalan dengan berkas keadaan {path} (PID {pid}); hentikan dulu, atau "
+        "beri --state lain",
+        "local-stack is already running with the state file {path} (PID {pid}); stop it first, or "
+        "give another --state",
+    ),
+    "local.file_processed": (
+        "{key}: diproses, {rows} baris, {valid} sah, {rejected} ditolak",
+        "{key}: processed, {rows} rows, {valid} valid, {rejected} rejected",
+    ),
+    "local.file_rejected": ("{key}: ditolak: {reason}", "{key}: rejected: {reason}"),
+    "local.file_failed": (
+        "{key}: gagal diproses (percobaan ke-{attempt} dari {limit}); akan dicoba lagi",
+        "{key}: processing failed (attempt {attempt} of {limit}); it will be retried",
+    ),
+    "local.file_dead": (
+        "{key}: gagal diproses {attempt} kali; pesannya dipindahkan ke DLQ (lihat `sikas-sync status`, "
+        "lalu `sikas-sync redrive`)",
+        "{key}: processing failed {attempt} times; its message goes to the DLQ (see `sikas-sync status`, "
+        "then `sikas-sync redrive`)",
+    ),
+    "local.stopped": ("local-stack dihentikan", "local-stack stopped"),
+    "local.left_nothing": ("tidak ada pekerjaan yang tertinggal", "no work was left unfinished"),
+    "local.left_files": (
+        "{count} berkas belum selesai diproses dan ditinggalkan",
+        "{count} uploaded files were not finished and are abandoned",
+    ),
+    "local.left_records": (
+        "{count} rekaman belum terkirim ke kementerian dan ditinggalkan",
+        "{count} records not yet delivered to the ministry are abandoned",
+    ),
+    "local.left_not_kept": (
+        "stack tertanam tidak menyimpan apa pun setelah berhenti: unggah lagi berkas yang bersangkutan "
+        "setelah local-stack dijalankan lagi",
+        "the embedded stack keeps nothing once stopped: upload the files concerned again after starting "
+        "local-stack again",
+    ),
     # erase
     "erase.status.complete": ("selesai", "complete"),
     "erase.status.incomplete": ("belum selesai", "incomplete"),

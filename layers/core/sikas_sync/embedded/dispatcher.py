@@ -112,6 +112,10 @@ class Dispatcher:
         self.stats: dict[str, InvocationStats] = {}
         self.metrics: dict[str, float] = {}  # EMF metrics the functions emitted, summed by name
         self._lock = threading.Lock()  # stats, metrics and the log, when invocations run at once
+        # Called after each batch an event source handed to its function, once what succeeded is
+        # deleted: the mapping, the batch's messages, the ids of those left for a retry. (From a
+        # poller thread under run_concurrently.) local-stack reports each uploaded file from it.
+        self.on_batch: Callable[[EventSourceMapping, list[dict[str, Any]], set[str]], None] | None = None
 
     def add(self, mapping: EventSourceMapping) -> None:
         self.mappings.append(mapping)
@@ -162,6 +166,8 @@ class Dispatcher:
         ]
         if done:
             (mapping.poller or self._sqs).delete_message_batch(QueueUrl=mapping.queue_url, Entries=done)
+        if self.on_batch is not None:
+            self.on_batch(mapping, messages, failed)
         return len(messages)
 
     def invoke(self, function: FunctionSpec, event: dict[str, Any]) -> Any:

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 
@@ -69,8 +72,13 @@ class StackTarget:
     def queues(self) -> dict[str, QueuePair]:
         return {"push": self.push, **{f"ingest-{domain}": pair for domain, pair in self.ingest.items()}}
 
-    def to_state(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_state(self, owner: StateOwner | None = None) -> dict[str, Any]:
+        """The state file's document; `owner`, the local-stack process serving the stack, lets a
+        reader tell a file left behind by a process that has ended (from_state_file)."""
+        state = asdict(self)
+        if owner is not None:
+            state["owner"] = owner.as_json()
+        return state
 
     @classmethod
     def from_state(cls, data: dict[str, Any]) -> StackTarget:
@@ -91,13 +99,139 @@ class StackTarget:
         )
 
 
-def from_state_file(path: Path) -> StackTarget:
-    if not path.is_file():
-        raise TargetError(f"{path}: no embedded stack state; start one with `sikas-sync local-stack`")
+@dataclass(frozen=True)
+class StateOwner:
+    """The `local-stack` process that wrote a state file. The file outlives it when that process is
+    killed (SIGKILL, a closed terminal, a reboot): a reader checks the owner instead of letting
+    botocore retry a dead endpoint for half a minute."""
+
+    pid: int
+    # The process's start (Linux: clock ticks since boot, /proc/<pid>/stat); None where unknown.
+    # A PID is reused after its process ends; the same PID with another start is another process.
+    started: int | None = None
+
+    @classmethod
+    def current(cls) -> StateOwner:
+        pid = os.getpid()
+        found = _proc_stat(pid)
+        return cls(pid, found[1] if found else None)
+
+    @classmethod
+    def from_json(cls, data: Any) -> StateOwner:
+        pid, started = data["pid"], data.get("started")
+        # pid 0 and negative pids name process groups to os.kill: never a state file's owner.
+        if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+            raise ValueError("owner.pid must be a positive integer")
+        if started is not None and (not isinstance(started, int) or isinstance(started, bool)):
+            raise ValueError("owner.started must be an integer")
+        return cls(pid, started)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"pid": self.pid, "started": self.started}
+
+    def alive(self) -> bool:
+        """Whether the owner still runs; answers from the process table alone, at once."""
+        if os.name == "nt":
+            return True  # os.kill(pid, 0) terminates there; the endpoint check decides alone
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # it exists, as another user's process: the start time below tells whose
+        except (OSError, OverflowError):
+            return False
+        found = _proc_stat(self.pid)
+        if found is None:
+            return True  # no /proc (macOS): the PID is all there is to go on
+        state, started = found
+        if state == "Z":
+            return False  # ended, not yet reaped by its parent
+        return self.started is None or started == self.started
+
+
+def _proc_stat(pid: int) -> tuple[str, int] | None:
+    """A process's state letter and start time from /proc/<pid>/stat; None without /proc."""
     try:
-        return StackTarget.from_state(json.loads(path.read_text(encoding="utf-8")))
-    except (KeyError, TypeError, ValueError) as error:
-        raise TargetError(f"{path}: not a state file written by `sikas-sync local-stack` ({error})") from None
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # Field 2, the command name, is in parentheses and may itself hold spaces and parentheses:
+    # the fields after its last ")" are fixed, field 3 (state) first and field 22 (starttime) 20th.
+    try:
+        fields = text[text.rindex(")") + 2 :].split()
+        return fields[0], int(fields[19])
+    except (IndexError, ValueError):
+        return None
+
+
+# Long enough for a loaded machine to accept a connection on loopback, short enough that an admin
+# command on a stale state file answers at once.
+ENDPOINT_CHECK_S = 0.5
+
+
+def endpoint_answers(url: str, timeout_s: float = ENDPOINT_CHECK_S) -> bool:
+    """Whether something accepts a TCP connection at the URL's host and port (one try, no retries)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return False
+    if not parts.hostname:
+        return False
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def read_state_file(path: Path) -> tuple[StackTarget, StateOwner | None]:
+    """The stack a state file names and the process that wrote it (None in a file that names none:
+    one written by a test, or by an older local-stack). Nothing is checked against the world."""
+    if not path.is_file():
+        raise TargetError(
+            f"{path}: no embedded stack state; start one with `sikas-sync local-stack`",
+            code="no_stack",
+            path=str(path),
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        target = StackTarget.from_state(data)
+        owner = StateOwner.from_json(data["owner"]) if data.get("owner") is not None else None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise TargetError(
+            f"{path}: not a state file written by `sikas-sync local-stack` ({error})",
+            code="state_file_invalid",
+            path=str(path),
+        ) from None
+    return target, owner
+
+
+def owner_running(target: StackTarget, owner: StateOwner) -> bool:
+    """The owner process is alive (at once, from the process table) and, when it is, its endpoint
+    accepts a connection (a PID reused by another program, or a stack that is shutting down)."""
+    if not owner.alive():
+        return False
+    return target.endpoint_url is None or endpoint_answers(target.endpoint_url)
+
+
+def from_state_file(path: Path) -> StackTarget:
+    """The embedded stack of a state file, once its local-stack is known to run: a file left behind
+    by one that has ended is `local_stack_not_running`, said at once, without a network retry.
+
+    The errors' codes are `no_stack`, `state_file_invalid` and `local_stack_not_running`, with the
+    path (and the PID) as details; the command line words them (cli/admin.resolve_target)."""
+    target, owner = read_state_file(path)
+    if owner is not None and not owner_running(target, owner):
+        raise TargetError(
+            f"local-stack is not running: {path} was left behind by a local-stack that has ended "
+            f"(PID {owner.pid}); start `sikas-sync local-stack` again",
+            code="local_stack_not_running",
+            path=str(path),
+            pid=str(owner.pid),
+        )
+    return target
 
 
 # CloudFormation output names the CDK app declares (infra/): one place for both sides.
