@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
@@ -56,6 +57,12 @@ class Delivery(Construct):
         # Reads the records ingest wrote; writes delivery states and the circuit breaker's item.
         self.function.add_to_role_policy(
             shared.table_read(shared.tables["records_table"]),
+            # A settled version leaves the undelivered index (a conditional REMOVE of its marker).
+            iam.PolicyStatement(
+                sid="SettleRecords",
+                actions=["dynamodb:UpdateItem"],
+                resources=[shared.tables["records_table"].table_arn],
+            ),
             shared.table_read_write(shared.tables["deliveries_table"]),
             shared.key_use(["dynamodb", "secretsmanager"]),
         )

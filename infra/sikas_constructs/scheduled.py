@@ -20,6 +20,7 @@ from sikas_sync.resources import (
     OUTBOX_RESULTS_PREFIX,
     RECONCILIATION_PREFIX,
     SMDATA_PREFIX,
+    UNDELIVERED_INDEX,
     ScheduledPlan,
 )
 
@@ -200,10 +201,12 @@ class Scheduled(Construct):
         bucket, tables = shared.bucket, shared.tables
         function.function.add_to_role_policy(
             iam.PolicyStatement(
-                sid="ScanRecordsAndDeliveries",
-                actions=TABLE_SCAN,
-                resources=[tables["records_table"].table_arn, tables["deliveries_table"].table_arn],
+                sid="QueryUndeliveredRecords",
+                actions=["dynamodb:Query"],
+                resources=[f"{tables['records_table'].table_arn}/index/{UNDELIVERED_INDEX.name}"],
             ),
+            # Each undelivered record's delivery state, the breaker's item and the settled counts, by key.
+            shared.table_read(tables["deliveries_table"]),
             # A stray export is rejected through the ingest use case: ledger entry and report.
             shared.table_read_write(tables["files_table"]),
             iam.PolicyStatement(
@@ -246,7 +249,14 @@ class Scheduled(Construct):
         function.function.add_to_role_policy(
             iam.PolicyStatement(
                 sid="CompareAndImportRecords",
-                actions=[*TABLE_SCAN, "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem"],
+                # UpdateItem: an imported record, marked delivered, leaves the undelivered index.
+                actions=[
+                    *TABLE_SCAN,
+                    "dynamodb:GetItem",
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                ],
                 resources=[tables["records_table"].table_arn],
             ),
             shared.table_read_write(tables["deliveries_table"], tables["files_table"]),

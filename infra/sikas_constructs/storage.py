@@ -108,6 +108,18 @@ class Tables(Construct):
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        for index in plan.indexes:
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=dynamodb.Attribute(
+                    name=index.partition_key, type=dynamodb.AttributeType.STRING
+                ),
+                sort_key=dynamodb.Attribute(name=index.sort_key, type=dynamodb.AttributeType.NUMBER),
+                projection_type=dynamodb.ProjectionType.INCLUDE
+                if index.projected
+                else dynamodb.ProjectionType.ALL,
+                non_key_attributes=list(index.projected) or None,
+            )
         pin_logical_id(table, logical_id)
         tag_plan_name(table, plan.name)
         return table

@@ -89,9 +89,10 @@ def test_push_role(synthesized: Synthesized) -> None:
         if any(a.startswith("dynamodb:") for a in actions):
             for resource in as_list(statement["Resource"]):
                 by_table.setdefault(logical_id(resource), set()).update(actions)
-    # Reads what ingest wrote, writes only its own delivery states; nothing of the files ledger.
+    # Reads what ingest wrote, writes its own delivery states, and of a record only the removal of
+    # its undelivered-index marker (UpdateItem); nothing of the files ledger.
     assert by_table == {
-        "RecordsTable": {"dynamodb:GetItem", "dynamodb:BatchGetItem"},
+        "RecordsTable": {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"},
         "DeliveriesTable": {
             "dynamodb:GetItem",
             "dynamodb:BatchGetItem",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from infra_support import Synthesized, as_list, logical_id, statements
 
-from sikas_sync.resources import ScheduledPlan, resource_plan
+from sikas_sync.resources import UNDELIVERED_INDEX, ScheduledPlan, resource_plan
 
 PLAN = resource_plan()
 SCHEDULED = {scheduled.function.name: scheduled for scheduled in PLAN.scheduled}
@@ -74,11 +74,17 @@ def _function_role(synthesized: Synthesized, name: str) -> str:
     return logical_id(function["Properties"]["Role"])
 
 
-def test_the_sweep_scans_and_requeues_but_cannot_delete(synthesized: Synthesized) -> None:
+def test_the_sweep_queries_the_undelivered_index_and_requeues_but_cannot_scan_or_delete(
+    synthesized: Synthesized,
+) -> None:
     granted = _role_statements(synthesized, _function_role(synthesized, "sweep"))
     actions = _actions(granted)
-    assert {"dynamodb:Scan", "sqs:SendMessage", "sqs:GetQueueAttributes", "s3:ListBucket"} <= actions
+    assert {"dynamodb:Query", "sqs:SendMessage", "sqs:GetQueueAttributes", "s3:ListBucket"} <= actions
+    assert "dynamodb:Scan" not in actions  # its cost follows what waits, not the tables
     assert not {a for a in actions if "Delete" in a}
+    [query] = [s for s in granted if "dynamodb:Query" in as_list(s["Action"])]
+    [resource] = as_list(query["Resource"])
+    assert resource["Fn::Join"][1][-1] == f"/index/{UNDELIVERED_INDEX.name}"
 
 
 def test_the_report_only_reads_records_and_writes_smdata_copies(synthesized: Synthesized) -> None:

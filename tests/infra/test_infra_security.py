@@ -142,7 +142,22 @@ def test_tables(synthesized: Synthesized, field: str) -> None:
     _, table = synthesized.by_plan_name("AWS::DynamoDB::Table")[plan.name]
     properties = table["Properties"]
     assert properties["KeySchema"] == [{"AttributeName": plan.partition_key, "KeyType": "HASH"}]
-    assert properties["AttributeDefinitions"] == [{"AttributeName": plan.partition_key, "AttributeType": "S"}]
+    expected = [{"AttributeName": plan.partition_key, "AttributeType": "S"}]
+    for index in plan.indexes:
+        expected += [
+            {"AttributeName": index.partition_key, "AttributeType": "S"},
+            {"AttributeName": index.sort_key, "AttributeType": "N"},
+        ]
+    assert sorted(properties["AttributeDefinitions"], key=str) == sorted(
+        [dict(t) for t in {tuple(d.items()) for d in expected}], key=str
+    )
+    indexes = {i["IndexName"]: i for i in properties.get("GlobalSecondaryIndexes", [])}
+    assert set(indexes) == {index.name for index in plan.indexes}
+    for index in plan.indexes:
+        assert indexes[index.name]["KeySchema"] == [
+            {"AttributeName": index.partition_key, "KeyType": "HASH"},
+            {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+        ]
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert properties["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY_ARN}

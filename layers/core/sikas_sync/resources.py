@@ -77,10 +77,43 @@ class IngestPlan:
 
 
 @dataclass(frozen=True)
+class IndexPlan:
+    """A global secondary index: a string partition key and a number sort key, its items holding
+    the table's keys and `projected` (the attributes its queries read)."""
+
+    name: str
+    partition_key: str
+    sort_key: str
+    projected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TablePlan:
     name: str
     partition_key: str
     ttl_attribute: str | None = None
+    indexes: tuple[IndexPlan, ...] = ()
+
+
+# Records whose current version the ministry has neither accepted nor refused: a sparse index, the
+# record's `pending_shard` set on every new version and removed when its version is settled. The
+# partition is `<domain>#<shard>`: a domain's uploads write thousands of items a second, more than
+# one index partition takes (DynamoDB throttles the table when an index partition falls behind).
+UNDELIVERED_INDEX = IndexPlan(
+    name="undelivered",
+    partition_key="pending_shard",
+    sort_key="updated_at",
+    projected=("domain", "record_id", "version"),
+)
+PENDING_SHARDS = 16
+# The records an upload wrote (its current versions), for `status --file KEY`: `last_file_key` is
+# the bucket and key of the upload, without the object version.
+RECORDS_BY_FILE_INDEX = IndexPlan(
+    name="by_file", partition_key="last_file_key", sort_key="updated_at", projected=("version",)
+)
+# The files ledger by the day (WIB) an upload was received, for `status --days N`, and by key.
+FILES_BY_DAY_INDEX = IndexPlan(name="by_day", partition_key="received_day", sort_key="started_at")
+FILES_BY_KEY_INDEX = IndexPlan(name="by_key", partition_key="object_key", sort_key="started_at")
 
 
 @dataclass(frozen=True)
@@ -228,11 +261,18 @@ def resource_plan(
     return ResourcePlan(
         region_code=region_code,
         ingest=ingest,
-        records_table=TablePlan(name="records", partition_key="pk"),
+        records_table=TablePlan(
+            name="records", partition_key="pk", indexes=(UNDELIVERED_INDEX, RECORDS_BY_FILE_INDEX)
+        ),
         # Delivery state lives apart from the records: ingest writes only records, push only
         # deliveries, so both can use batch writes without overwriting each other.
         deliveries_table=TablePlan(name="deliveries", partition_key="pk"),
-        files_table=TablePlan(name="files", partition_key="file_id", ttl_attribute="expires_at"),
+        files_table=TablePlan(
+            name="files",
+            partition_key="file_id",
+            ttl_attribute="expires_at",
+            indexes=(FILES_BY_DAY_INDEX, FILES_BY_KEY_INDEX),
+        ),
         locks_table=TablePlan(name="locks", partition_key="lock", ttl_attribute="expires_at"),
         # 50 receives with backoff from 30 s doubling to a 30 min cap: about a day of retries.
         push_queue=QueuePlan(

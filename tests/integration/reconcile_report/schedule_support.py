@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from sikas_sync.adapters.dynamodb_delivery import COUNTS_PREFIX
 from sikas_sync.embedded import EmbeddedStack
 
 
@@ -42,9 +43,20 @@ def records(stack: EmbeddedStack, domain: str) -> dict[str, dict[str, Any]]:
 
 
 def deliveries(stack: EmbeddedStack) -> dict[str, dict[str, Any]]:
-    """The deliveries table's items by pk."""
+    """The deliveries table's items by pk (records' states and the breaker; not the settled counts,
+    which every settled version moves: see settled())."""
     assert stack.resources is not None
-    return {item["pk"]: item for item in scan(stack, stack.resources.deliveries_table)}
+    items = scan(stack, stack.resources.deliveries_table)
+    return {item["pk"]: item for item in items if not item["pk"].startswith(COUNTS_PREFIX)}
+
+
+def settled(stack: EmbeddedStack, domain: str) -> dict[str, int]:
+    """The domain's counts of settled versions (delivered, rejected_by_ministry)."""
+    assert stack.resources is not None
+    item = next(
+        (i for i in scan(stack, stack.resources.deliveries_table) if i["pk"] == COUNTS_PREFIX + domain), {}
+    )
+    return {name: int(item.get(name, 0)) for name in ("delivered", "rejected_by_ministry")}
 
 
 def keys(stack: EmbeddedStack, prefix: str) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from schedule_support import deliveries, document, embedded_stack, keys, push_queue_depth, records
+from schedule_support import deliveries, document, embedded_stack, keys, push_queue_depth, records, settled
 
 from exports import WHOLE_NIK, sample_export
 from sikas_sync.domains import DOMAINS
@@ -165,6 +165,7 @@ def test_second_reconcile_is_incremental_and_idempotent(world: World) -> None:
         D, [{"record_id": "SIAP-4", "data": _seeker(NIK_C, "Yusuf")}], source="KARIRHUB"
     )
     stored, states = records(world.stack, D), deliveries(world.stack)
+    counted = settled(world.stack, D)
 
     _, report = world.reconcile()
 
@@ -183,6 +184,7 @@ def test_second_reconcile_is_incremental_and_idempotent(world: World) -> None:
     assert set(after) - set(stored) == {"SIAP-4"}
     assert after["SIAP-4"]["source"] == "KARIRHUB"
     assert {pk: item for pk, item in deliveries(world.stack).items() if pk in states} == states
+    assert settled(world.stack, D) == {**counted, "delivered": counted["delivered"] + 1}  # SIAP-4
 
     stored, states = records(world.stack, D), deliveries(world.stack)
     _, third = world.reconcile()

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
 
 from ..delivery.ports import DeliveryState, PushRecord
 from .dynamodb_batch import batch_get, batch_put
+from .dynamodb_ledger import conditional_check_failed
 from .dynamodb_records import record_pk
 
 if TYPE_CHECKING:
@@ -59,6 +63,7 @@ class DynamoDeliveryStore:
         self._db = client
         self._records = records_table
         self._deliveries = deliveries_table
+        self._settlers: ThreadPoolExecutor | None = None
 
     def load(self, domain: str, record_ids: list[str]) -> dict[str, PushRecord]:
         pks = [record_pk(domain, rid) for rid in record_ids]
@@ -94,3 +99,52 @@ class DynamoDeliveryStore:
     def save(self, domain: str, states: list[DeliveryState]) -> None:
         now = int(time.time())
         batch_put(self._db, self._deliveries, [item_from_state(domain, state, now) for state in states])
+        settled = [state for state in states if state.status in SETTLED]
+        if settled:
+            list(self._pool().map(lambda state: self._settle(domain, state), settled))
+            self._count(domain, settled)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._settlers is None:
+            self._settlers = ThreadPoolExecutor(max_workers=SETTLE_WORKERS, thread_name_prefix="settle")
+        return self._settlers
+
+    def _settle(self, domain: str, state: DeliveryState) -> None:
+        """The record leaves the undelivered index, unless a newer version was written meanwhile."""
+        if state.status == "delivered":
+            condition, version = "version <= :v", state.delivered_version
+        else:
+            condition, version = "version = :v", state.rejected_version
+        try:
+            self._db.update_item(
+                TableName=self._records,
+                Key={"pk": {"S": record_pk(domain, state.record_id)}},
+                UpdateExpression="REMOVE pending_shard",
+                ConditionExpression=f"attribute_exists(pk) AND {condition}",
+                ExpressionAttributeValues={":v": {"N": str(version)}},
+            )
+        except ClientError as error:
+            if not conditional_check_failed(error):  # a newer version, or erased: it stays as it is
+                raise
+
+    def _count(self, domain: str, settled: list[DeliveryState]) -> None:
+        delivered = sum(state.status == "delivered" for state in settled)
+        self._db.update_item(
+            TableName=self._deliveries,
+            Key={"pk": {"S": counts_key(domain)}},
+            UpdateExpression="ADD delivered :d, rejected_by_ministry :r",
+            ExpressionAttributeValues={
+                ":d": {"N": str(delivered)},
+                ":r": {"N": str(len(settled) - delivered)},
+            },
+        )
+
+
+SETTLED = ("delivered", "rejected_by_ministry")
+SETTLE_WORKERS = 8  # conditional updates of one batch's records, at once
+COUNTS_PREFIX = "_control#counts#"
+
+
+def counts_key(domain: str) -> str:
+    """The deliveries table's item counting a domain's settled versions (delivered, refused)."""
+    return COUNTS_PREFIX + domain

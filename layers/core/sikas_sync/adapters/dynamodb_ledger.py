@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,14 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 LEDGER_RETENTION_S = 400 * 24 * 3600  # longer than any redelivery; then TTL removes the entry
+
+
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def received_day(timestamp: float) -> str:
+    """The day (WIB, the regency's calendar) an upload was received: the ledger's by_day partition."""
+    return dt.datetime.fromtimestamp(timestamp, WIB).date().isoformat()
 
 
 def conditional_check_failed(error: ClientError) -> bool:
@@ -38,6 +47,7 @@ class DynamoFileLedger:
                     "lease_until": {"N": str(int(now + lease_s))},
                     "attempt": {"N": "1"},
                     "started_at": {"N": str(int(now))},
+                    "received_day": {"S": received_day(now)},
                     "expires_at": {"N": str(int(now + LEDGER_RETENTION_S))},
                 },
                 ConditionExpression="attribute_not_exists(file_id)",

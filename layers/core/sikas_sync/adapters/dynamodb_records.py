@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from ..ingest.ports import RecordWrite, StoredRecord
+from ..resources import PENDING_SHARDS
 from .dynamodb_batch import batch_get, batch_put
 
 if TYPE_CHECKING:
@@ -16,6 +18,16 @@ if TYPE_CHECKING:
 def record_pk(domain: str, record_id: str) -> str:
     # The domain leads the key so IAM can confine each ingest function to its own domain's items.
     return f"{domain}#{record_id}"
+
+
+def pending_shard(domain: str, record_id: str) -> str:
+    """The undelivered index's partition of a record: `<domain>#<0-15>`, spread by its id."""
+    return f"{domain}#{zlib.crc32(record_id.encode()) % PENDING_SHARDS}"
+
+
+def pending_shards(domain: str) -> list[str]:
+    """Every partition of the undelivered index that holds the domain's records."""
+    return [f"{domain}#{shard}" for shard in range(PENDING_SHARDS)]
 
 
 class DynamoRecordStore:
@@ -77,7 +89,10 @@ def record_item(
         "data": {"S": json.dumps(data, ensure_ascii=False, sort_keys=True)},
         "natural_key": {"S": json.dumps(list(natural_key), ensure_ascii=False)},
         "last_file": {"S": last_file},
+        "last_file_key": {"S": last_file.rpartition("#")[0] or last_file},  # the upload, any version
         "updated_at": {"N": str(now)},  # also "pending since" until the deliveries table says otherwise
+        # Every new version waits for the ministry: in the undelivered index until it is settled.
+        "pending_shard": {"S": pending_shard(domain, record_id)},
     }
     if row is not None:
         item["last_row"] = {"N": str(row)}

@@ -57,11 +57,30 @@ def _queue(sqs: Any, plan: QueuePlan) -> QueueHandle:
 
 
 def _table(dynamodb: Any, plan: TablePlan) -> str:
+    attributes = {plan.partition_key: "S"}
+    indexes: list[dict[str, Any]] = []
+    for index in plan.indexes:
+        attributes |= {index.partition_key: "S", index.sort_key: "N"}
+        indexes.append(
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projected)}
+                if index.projected
+                else {"ProjectionType": "ALL"},
+            }
+        )
     dynamodb.create_table(
         TableName=plan.name,
         KeySchema=[{"AttributeName": plan.partition_key, "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": plan.partition_key, "AttributeType": "S"}],
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": kind} for name, kind in attributes.items()
+        ],
         BillingMode="PAY_PER_REQUEST",
+        **({"GlobalSecondaryIndexes": indexes} if indexes else {}),
     )
     if plan.ttl_attribute:
         dynamodb.update_time_to_live(

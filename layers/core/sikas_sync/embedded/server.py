@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
@@ -9,7 +10,9 @@ import logging
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import moto.dynamodb.responses as moto_dynamodb
@@ -112,17 +115,21 @@ moto_sqs.SQSBackend.send_message = _send_message  # type: ignore[method-assign]
 
 # With IAM authentication on, moto checks DynamoDB and Secrets Manager requests against the resource
 # "*" (only SQS and S3 name theirs): every statement of ours, which names its table or secret, would
-# deny. AWS authorizes them against the table's and the secret's ARN, and so do these.
+# deny. AWS authorizes them against the table's (or the queried index's) and the secret's ARN, and so
+# do these.
 def _dynamodb_resource(self: Any) -> str:
     params = getattr(self, "params", None) or {}
     name = params.get("TableName") or next(iter(params.get("RequestItems") or {}), None)
     if not name:
         return "*"
-    return (
+    arn = (
         name
         if name.startswith("arn:")
         else f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{name}"
     )
+    # A Query or Scan of an index is authorized against the index's ARN, as AWS does.
+    index = params.get("IndexName")
+    return f"{arn}/index/{index}" if index else arn
 
 
 def _secret_resource(self: Any) -> str:
@@ -197,6 +204,7 @@ class OneRequestAtATime:
     def __init__(self, app: Any) -> None:
         self._app = app
         self._lock = threading.Lock()
+        self.traffic: Traffic | None = None  # what DynamoDB was asked, while someone records it
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         if _long_poll(environ):
@@ -204,18 +212,48 @@ class OneRequestAtATime:
         with self._lock:
             body = self._app(environ, start_response)
             try:
-                return list(body)
+                answer = list(body)
             finally:
                 close = getattr(body, "close", None)
                 if close is not None:
                     close()
+            if self.traffic is not None:
+                self.traffic.add(environ.get("HTTP_X_AMZ_TARGET", ""), b"".join(answer))
+            return answer
+
+
+@dataclass
+class Traffic:
+    """DynamoDB's operations and the items they read, as the emulator answered them: what a query
+    costs on AWS, where every item read is billed."""
+
+    operations: Counter[str] = field(default_factory=Counter)
+    items_read: int = 0
+
+    def add(self, target: str, answer: bytes) -> None:
+        service, _, operation = target.partition(".")
+        if not service.startswith("DynamoDB"):
+            return
+        self.operations[operation] += 1
+        try:
+            found = json.loads(answer or b"{}")
+        except ValueError:
+            return
+        if "ScannedCount" in found:  # Query and Scan: what they read, before any filter
+            self.items_read += int(found["ScannedCount"])
+        elif "Item" in found:
+            self.items_read += 1
+        elif "Responses" in found and operation == "BatchGetItem":
+            self.items_read += sum(len(items) for items in found["Responses"].values())
 
 
 class _SerialMotoServer(ThreadedMotoServer):
     """moto's threaded server with its application behind OneRequestAtATime."""
 
+    app: OneRequestAtATime | None = None
+
     def _server_entry(self) -> None:
-        app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
+        self.app = app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )
@@ -254,6 +292,16 @@ class AwsEmulator:
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             response.read()
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[Traffic]:
+        """DynamoDB's traffic from now until the block ends."""
+        assert self._server.app is not None
+        self._server.app.traffic = traffic = Traffic()
+        try:
+            yield traffic
+        finally:
+            self._server.app.traffic = None
 
     def stop(self) -> None:
         # moto keeps authentication process-wide: the next emulator (or moto in a test) starts open.

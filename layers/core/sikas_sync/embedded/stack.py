@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -24,7 +25,7 @@ from .dispatcher import Dispatcher, EventSourceMapping, FunctionSpec, Invocation
 from .functions import load_handler
 from .iam import TemplateError, create_operator, create_roles, emulator_policies, emulator_resolver
 from .provision import Provisioned, provision
-from .server import AwsEmulator
+from .server import AwsEmulator, Traffic
 
 REGION = "ap-southeast-3"  # Jakarta, where a deployment would run
 # Timeouts and backoff shrink so a run with retries takes seconds (cli.md, "Timing").
@@ -315,6 +316,10 @@ class EmbeddedStack:
     def bucket(self) -> str:
         assert self.resources is not None
         return self.resources.bucket
+
+    def dynamodb_traffic(self) -> AbstractContextManager[Traffic]:
+        """DynamoDB's operations and the items they read, within a `with` block (tests and bench)."""
+        return self._emulator.recording()
 
     def upload(self, path: Path, key: str) -> str | None:
         """PutObject as SIKAS does; returns the new version id."""

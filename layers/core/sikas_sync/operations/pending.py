@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..adapters.dynamodb_delivery import state_from_item
-from ..delivery.ports import DeliveryState, delivery_status
-from . import breaker
+from ..adapters.dynamodb_batch import GET_BATCH, batch_get
+from ..adapters.dynamodb_delivery import counts_key, state_from_item
+from ..adapters.dynamodb_records import pending_shards, record_pk
+from ..delivery.ports import BREAKER_NAME, delivery_status
+from ..domains.slugs import SLUGS as DOMAIN_SLUGS
+from ..resources import UNDELIVERED_INDEX
 
 AGE_BUCKETS = ((3600, "under_1h"), (24 * 3600, "1h_to_24h"), (None, "over_24h"))
-CONTROL_PREFIX = "_control#"
 
 
 @dataclass(frozen=True)
@@ -58,34 +60,33 @@ class PendingReport:
         }
 
 
-def _scan(
-    dynamodb: Any, table: str, projection: str, names: dict[str, str] | None = None
-) -> Iterator[dict[str, Any]]:
-    args: dict[str, Any] = {"TableName": table, "ProjectionExpression": projection}
-    if names:
-        args["ExpressionAttributeNames"] = names
-    for page in dynamodb.get_paginator("scan").paginate(**args):
-        yield from page["Items"]
+def _undelivered_items(dynamodb: Any, records_table: str) -> Iterator[dict[str, Any]]:
+    """The records items in the undelivered index, a domain and shard at a time, oldest first:
+    what is read grows with what waits, not with the table."""
+    for domain in DOMAIN_SLUGS:
+        for shard in pending_shards(domain):
+            pages = dynamodb.get_paginator("query").paginate(
+                TableName=records_table,
+                IndexName=UNDELIVERED_INDEX.name,
+                KeyConditionExpression="pending_shard = :shard",
+                ExpressionAttributeValues={":shard": {"S": shard}},
+            )
+            for page in pages:
+                yield from page["Items"]
 
 
-def delivery_states(
-    dynamodb: Any, deliveries_table: str, control: dict[str, dict[str, Any]] | None = None
-) -> dict[str, DeliveryState]:
-    """Every record's delivery state by key; the control items (the circuit breaker's) go into
-    `control` when given, read by the same scan."""
-    states = {}
-    for item in _scan(
+def settled_counts(dynamodb: Any, deliveries_table: str) -> dict[str, int]:
+    """Versions the ministry accepted or refused, every domain's counter item added up."""
+    totals = {"delivered": 0, "rejected_by_ministry": 0}
+    for item in batch_get(
         dynamodb,
         deliveries_table,
-        f"pk, record_id, #s, delivered_version, rejected_version, {breaker.PROJECTION}",
-        {"#s": "status", **breaker.NAMES},
+        [counts_key(domain) for domain in DOMAIN_SLUGS],
+        "delivered, rejected_by_ministry",
     ):
-        if item["pk"]["S"].startswith(CONTROL_PREFIX):
-            if control is not None:
-                control[item["pk"]["S"]] = item
-            continue
-        states[item["pk"]["S"]] = state_from_item(item)
-    return states
+        for name in totals:
+            totals[name] += int(item.get(name, {}).get("N", "0"))
+    return totals
 
 
 def undelivered_records(
@@ -95,24 +96,52 @@ def undelivered_records(
     now: float | None = None,
     control: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Iterator[UndeliveredRecord], dict[str, int]]:
-    """Every record not yet delivered or refused, and the counts of the terminal states seen."""
+    """Every record not yet delivered or refused (from the undelivered index, its delivery state
+    read by key), and the counts of the versions settled so far. `control` gets the circuit
+    breaker's item when given."""
     now = time.time() if now is None else now
-    states = delivery_states(dynamodb, deliveries_table, control)
-    terminal = {"delivered": 0, "rejected_by_ministry": 0}
+    if control is not None:
+        item = dynamodb.get_item(
+            TableName=deliveries_table, Key={"pk": {"S": BREAKER_NAME}}, ConsistentRead=True
+        ).get("Item")
+        if item is not None:
+            control[BREAKER_NAME] = item
+    terminal = settled_counts(dynamodb, deliveries_table)
 
     def walk() -> Iterator[UndeliveredRecord]:
-        for item in _scan(
-            dynamodb, records_table, "pk, #d, record_id, version, updated_at", {"#d": "domain"}
-        ):
-            version = int(item["version"]["N"])
-            status = delivery_status(version, states.get(item["pk"]["S"]))
-            if status in terminal:
-                terminal[status] += 1
-                continue
-            age = int(now - int(item.get("updated_at", {"N": str(int(now))})["N"]))
-            yield UndeliveredRecord(item["domain"]["S"], item["record_id"]["S"], version, status, max(age, 0))
+        batch: list[dict[str, Any]] = []
+        for item in _undelivered_items(dynamodb, records_table):
+            batch.append(item)
+            if len(batch) == GET_BATCH:
+                yield from _with_states(dynamodb, deliveries_table, batch, now)
+                batch = []
+        if batch:
+            yield from _with_states(dynamodb, deliveries_table, batch, now)
 
     return walk(), terminal
+
+
+def _with_states(
+    dynamodb: Any, deliveries_table: str, items: list[dict[str, Any]], now: float
+) -> Iterator[UndeliveredRecord]:
+    pks = [record_pk(item["domain"]["S"], item["record_id"]["S"]) for item in items]
+    states = {
+        found["pk"]["S"]: state_from_item(found)
+        for found in batch_get(
+            dynamodb,
+            deliveries_table,
+            pks,
+            "pk, record_id, #s, delivered_version, rejected_version",
+            {"#s": "status"},
+        )
+    }
+    for pk, item in zip(pks, items, strict=True):
+        version = int(item["version"]["N"])
+        status = delivery_status(version, states.get(pk))
+        if status in ("delivered", "rejected_by_ministry"):
+            continue  # settled a moment ago: the index entry goes with its conditional update
+        age = int(now - int(item.get("updated_at", {"N": str(int(now))})["N"]))
+        yield UndeliveredRecord(item["domain"]["S"], item["record_id"]["S"], version, status, max(age, 0))
 
 
 def pending_report(

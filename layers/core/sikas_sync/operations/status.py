@@ -7,6 +7,7 @@ counts, codes, keys and pseudonymous ids: the reports' values are masked when th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from dataclasses import dataclass, field
@@ -14,9 +15,10 @@ from typing import Any
 
 from ..adapters.dynamodb_batch import batch_get
 from ..adapters.dynamodb_delivery import state_from_item
+from ..adapters.dynamodb_ledger import received_day
 from ..delivery.ports import delivery_status
 from ..domains import BY_SLUG
-from ..resources import REPORTS_PREFIX
+from ..resources import FILES_BY_DAY_INDEX, FILES_BY_KEY_INDEX, RECORDS_BY_FILE_INDEX, REPORTS_PREFIX
 from .breaker import BreakerStatus, read_breaker
 from .breaker import wib_iso as iso
 from .pending import PendingReport, pending_report
@@ -84,37 +86,51 @@ def _domain_of(key: str) -> str | None:
 
 
 def ledger_files(
-    dynamodb: Any, files_table: str, *, since: float | None = None, key: str | None = None
+    dynamodb: Any,
+    files_table: str,
+    *,
+    since: float | None = None,
+    key: str | None = None,
+    now: float | None = None,
 ) -> list[FileEntry]:
-    """The ledger's files received since `since` (all of them for one `key`), newest first."""
-    args: dict[str, Any] = {"TableName": files_table}
+    """The ledger's files received since `since` (every version of one `key`), newest first: read
+    through the by_day or by_key index, so the cost follows the files shown, not the ledger."""
     if key is not None:
-        args |= {
-            "FilterExpression": "object_key = :key",
-            "ExpressionAttributeValues": {":key": {"S": key}},
+        queries = [("object_key", FILES_BY_KEY_INDEX.name, key)]
+    else:
+        now = time.time() if now is None else now
+        first = dt.date.fromisoformat(received_day(since if since is not None else now))
+        days = (dt.date.fromisoformat(received_day(now)) - first).days
+        queries = [
+            ("received_day", FILES_BY_DAY_INDEX.name, (first + dt.timedelta(days=n)).isoformat())
+            for n in range(days + 1)
+        ]
+    entries = []
+    for attribute, index, value in queries:
+        spec: dict[str, Any] = {
+            "TableName": files_table,
+            "IndexName": index,
+            "KeyConditionExpression": f"{attribute} = :value",
+            "ExpressionAttributeValues": {":value": {"S": value}},
         }
-    elif since is not None:
-        args |= {
-            "FilterExpression": "started_at >= :since",
-            "ExpressionAttributeValues": {":since": {"N": str(int(since))}},
-        }
-    entries = [
-        _entry(item) for page in dynamodb.get_paginator("scan").paginate(**args) for item in page["Items"]
-    ]
+        if since is not None and key is None:
+            spec["KeyConditionExpression"] += " AND started_at >= :since"
+            spec["ExpressionAttributeValues"][":since"] = {"N": str(int(since))}
+        for page in dynamodb.get_paginator("query").paginate(**spec):
+            entries += [_entry(item) for item in page["Items"]]
     return sorted(entries, key=lambda e: (e.received_at, e.key), reverse=True)
 
 
 def file_records(dynamodb: Any, target: StackTarget, key: str) -> dict[str, int]:
     """The records whose current version came from any version of this export, by delivery state
     (a record a later upload changed again counts under that upload instead)."""
-    prefix = f"{target.bucket}/{key}#"  # the ledger's file id: bucket/key#version
     versions = {
         item["pk"]["S"]: int(item["version"]["N"])
-        for page in dynamodb.get_paginator("scan").paginate(
+        for page in dynamodb.get_paginator("query").paginate(
             TableName=target.records_table,
-            ProjectionExpression="pk, version",
-            FilterExpression="begins_with(last_file, :file)",
-            ExpressionAttributeValues={":file": {"S": prefix}},
+            IndexName=RECORDS_BY_FILE_INDEX.name,
+            KeyConditionExpression="last_file_key = :file",
+            ExpressionAttributeValues={":file": {"S": f"{target.bucket}/{key}"}},
         )
         for item in page["Items"]
     }
@@ -201,7 +217,11 @@ def stack_status(
     now = time.time() if now is None else now
     dynamodb = target.client("dynamodb")
     files = ledger_files(
-        dynamodb, target.files_table, since=now - days * 24 * 3600 if file_key is None else None, key=file_key
+        dynamodb,
+        target.files_table,
+        since=now - days * 24 * 3600 if file_key is None else None,
+        key=file_key,
+        now=now,
     )
     if file_key is not None and not files:
         raise TargetError(f"no file {file_key!r} in the ledger (keys look like lowongan/2025-03.csv)")
