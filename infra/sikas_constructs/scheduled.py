@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import jsii
 from aws_cdk import Aws, Duration, TimeZone
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
@@ -16,11 +17,14 @@ from constructs import Construct
 from sikas_sync.config import delivery_environment
 from sikas_sync.leases import function_lease_name
 from sikas_sync.resources import (
+    FILES_BY_DAY_INDEX,
     OUTBOX_PREFIX,
     OUTBOX_RESULTS_PREFIX,
     RECONCILIATION_PREFIX,
+    RECORDS_BY_DOMAIN_INDEX,
     SMDATA_PREFIX,
     UNDELIVERED_INDEX,
+    IndexPlan,
     ScheduledPlan,
 )
 
@@ -38,7 +42,13 @@ MAX_EVENT_AGE = Duration.hours(1)
 # 15-minute reconcile or outbox run silently tripled. No Lambda retry: the next scheduled run does
 # the same idempotent work, and a failed event goes to the failures queue, whose depth is alarmed.
 ASYNC_RETRY_ATTEMPTS = 0
-TABLE_SCAN = ["dynamodb:Scan"]
+
+
+def _query(table: dynamodb.ITable, index: IndexPlan, sid: str) -> iam.PolicyStatement:
+    """Query of one index only: the scheduled runs read what the index holds, never the whole table."""
+    return iam.PolicyStatement(
+        sid=sid, actions=["dynamodb:Query"], resources=[f"{table.table_arn}/index/{index.name}"]
+    )
 
 
 @jsii.implements(lambda_.IDestination)
@@ -200,11 +210,7 @@ class Scheduled(Construct):
         function = self.by_name[shared.plan.sweep.function.name]
         bucket, tables = shared.bucket, shared.tables
         function.function.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="QueryUndeliveredRecords",
-                actions=["dynamodb:Query"],
-                resources=[f"{tables['records_table'].table_arn}/index/{UNDELIVERED_INDEX.name}"],
-            ),
+            _query(tables["records_table"], UNDELIVERED_INDEX, "QueryUndeliveredRecords"),
             # Each undelivered record's delivery state, the breaker's item and the settled counts, by key.
             shared.table_read(tables["deliveries_table"]),
             # A stray export is rejected through the ingest use case: ledger entry and report.
@@ -251,7 +257,6 @@ class Scheduled(Construct):
                 sid="CompareAndImportRecords",
                 # UpdateItem: an imported record, marked delivered, leaves the undelivered index.
                 actions=[
-                    *TABLE_SCAN,
                     "dynamodb:GetItem",
                     "dynamodb:BatchGetItem",
                     "dynamodb:PutItem",
@@ -259,6 +264,7 @@ class Scheduled(Construct):
                 ],
                 resources=[tables["records_table"].table_arn],
             ),
+            _query(tables["records_table"], RECORDS_BY_DOMAIN_INDEX, "QueryDomainRecords"),
             shared.table_read_write(tables["deliveries_table"], tables["files_table"]),
             iam.PolicyStatement(
                 sid="WriteReconciliationReports",
@@ -282,9 +288,7 @@ class Scheduled(Construct):
         function = self.by_name[shared.plan.report.function.name]
         bucket, tables = shared.bucket, shared.tables
         function.function.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="AggregateRecords", actions=TABLE_SCAN, resources=[tables["records_table"].table_arn]
-            ),
+            _query(tables["records_table"], RECORDS_BY_DOMAIN_INDEX, "AggregateRecords"),
             iam.PolicyStatement(
                 sid="KeepReportCopies",
                 actions=["s3:PutObject"],
@@ -312,10 +316,11 @@ class Scheduled(Construct):
         )
         function.function.add_to_role_policy(
             iam.PolicyStatement(
-                sid="ScanRecordsReadDeliveries",
-                actions=[*TABLE_SCAN, "dynamodb:BatchGetItem"],
+                sid="ReadRecords",
+                actions=["dynamodb:BatchGetItem"],
                 resources=[records.table_arn],
             ),
+            _query(records, RECORDS_BY_DOMAIN_INDEX, "QueryDomainRecords"),
             iam.PolicyStatement(
                 sid="ReadDeliveryStates",
                 actions=["dynamodb:BatchGetItem"],
@@ -324,9 +329,10 @@ class Scheduled(Construct):
             # Uploads processed since the last run (the ledger), and the run's own watermark items.
             iam.PolicyStatement(
                 sid="ProcessedUploadsAndWatermarks",
-                actions=[*TABLE_SCAN, "dynamodb:GetItem", "dynamodb:PutItem"],
+                actions=["dynamodb:GetItem", "dynamodb:PutItem"],
                 resources=[files.table_arn],
             ),
+            _query(files, FILES_BY_DAY_INDEX, "QueryUploadsByDay"),
             # A results file that does not exist (an upload from before the outbox) must read as
             # missing: a listing of that key (sikas_sync.adapters.s3_missing), results prefix only.
             iam.PolicyStatement(

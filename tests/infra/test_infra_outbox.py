@@ -51,7 +51,7 @@ def _covers_outbox(pattern: str) -> bool:
     return pattern.startswith("outbox/") or "outbox/".startswith(pattern.rstrip("*"))
 
 
-def test_the_outbox_function_scans_records_reads_states_and_writes_only_the_outbox(
+def test_the_outbox_function_queries_records_reads_states_and_writes_only_the_outbox(
     synthesized: Synthesized,
 ) -> None:
     tables = {
@@ -68,15 +68,18 @@ def test_the_outbox_function_scans_records_reads_states_and_writes_only_the_outb
     def arn(table: str) -> dict[str, Any]:
         return {"Fn::GetAtt": [tables[table], "Arn"]}
 
-    assert simplified["ScanRecordsReadDeliveries"] == (
-        ["dynamodb:BatchGetItem", "dynamodb:Scan"],
-        [arn("records")],
-    )
+    def index(table: str, name: str) -> dict[str, Any]:
+        return {"Fn::Join": ["", [arn(table), f"/index/{name}"]]}
+
+    # A domain's records and the uploads of the last days through their indexes; no Scan at all.
+    assert simplified["ReadRecords"] == (["dynamodb:BatchGetItem"], [arn("records")])
+    assert simplified["QueryDomainRecords"] == (["dynamodb:Query"], [index("records", "by_domain")])
     assert simplified["ReadDeliveryStates"] == (["dynamodb:BatchGetItem"], [arn("deliveries")])
     assert simplified["ProcessedUploadsAndWatermarks"] == (
-        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"],
+        ["dynamodb:GetItem", "dynamodb:PutItem"],
         [arn("files")],
     )
+    assert simplified["QueryUploadsByDay"] == (["dynamodb:Query"], [index("files", "by_day")])
     assert simplified["TellMissingResults"] == (["s3:ListBucket"], [BUCKET_ARN])
     assert simplified["RewriteResultsFiles"] == (["s3:GetObject"], [_objects("outbox/results/*")])
     assert simplified["WriteOutboxFiles"] == (["s3:PutObject"], [_objects("outbox/*")])
@@ -87,7 +90,7 @@ def test_the_outbox_function_scans_records_reads_states_and_writes_only_the_outb
     assert simplified["SendFailedRunToFailuresQueue"][0] == ["sqs:SendMessage"]
     assert simplified["EncryptFailedRunThroughSqs"][0] == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert simplified["TakeOwnLease"][0] == ["dynamodb:UpdateItem"]  # one run at a time
-    assert len(granted) == 10  # nothing else: no secrets, no other queue, no ministry
+    assert len(granted) == 12  # nothing else: no secrets, no other queue, no ministry
     assert all(s["Effect"] == "Allow" for s in granted.values())
 
 

@@ -101,7 +101,9 @@ def test_the_report_only_reads_records_and_writes_smdata_copies(synthesized: Syn
             and s.get("Sid") != "TakeOwnLease"
         ]
     )
-    assert dynamodb == {"dynamodb:Scan"}  # besides its own lease (test_infra_concurrency.py)
+    assert dynamodb == {
+        "dynamodb:Query"
+    }  # the by_domain index; besides its own lease (test_infra_concurrency.py)
 
 
 @pytest.mark.parametrize("scheduled", PLAN.scheduled, ids=lambda s: s.function.name)

@@ -106,6 +106,9 @@ UNDELIVERED_INDEX = IndexPlan(
     projected=("domain", "record_id", "version"),
 )
 PENDING_SHARDS = 16
+# Every record of a domain, for the runs that read a domain whole (outbox, reconcile, SMData): the
+# partition is `<domain>#<shard>` as for the undelivered index, permanently.
+RECORDS_BY_DOMAIN_INDEX = IndexPlan(name="by_domain", partition_key="domain_shard", sort_key="updated_at")
 # The records an upload wrote (its current versions), for `status --file KEY`: `last_file_key` is
 # the bucket and key of the upload, without the object version.
 RECORDS_BY_FILE_INDEX = IndexPlan(
@@ -262,7 +265,9 @@ def resource_plan(
         region_code=region_code,
         ingest=ingest,
         records_table=TablePlan(
-            name="records", partition_key="pk", indexes=(UNDELIVERED_INDEX, RECORDS_BY_FILE_INDEX)
+            name="records",
+            partition_key="pk",
+            indexes=(UNDELIVERED_INDEX, RECORDS_BY_FILE_INDEX, RECORDS_BY_DOMAIN_INDEX),
         ),
         # Delivery state lives apart from the records: ingest writes only records, push only
         # deliveries, so both can use batch writes without overwriting each other.

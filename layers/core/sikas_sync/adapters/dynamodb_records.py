@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import time
 import zlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..ingest.ports import RecordWrite, StoredRecord
-from ..resources import PENDING_SHARDS
+from ..resources import PENDING_SHARDS, RECORDS_BY_DOMAIN_INDEX
 from .dynamodb_batch import batch_get, batch_put
 
 if TYPE_CHECKING:
@@ -26,8 +27,28 @@ def pending_shard(domain: str, record_id: str) -> str:
 
 
 def pending_shards(domain: str) -> list[str]:
-    """Every partition of the undelivered index that holds the domain's records."""
+    """Every partition of the undelivered (and by_domain) index that holds the domain's records."""
     return [f"{domain}#{shard}" for shard in range(PENDING_SHARDS)]
+
+
+def domain_pages(
+    client: DynamoDBClient, table: str, domain: str, projection: str, names: dict[str, str] | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """Every record of one domain, a page at a time, through the by_domain index: what is read is the
+    domain, never the whole table. Index reads are eventually consistent (a write of a moment ago
+    may be missing)."""
+    for shard in pending_shards(domain):
+        spec: dict[str, Any] = {
+            "TableName": table,
+            "IndexName": RECORDS_BY_DOMAIN_INDEX.name,
+            "KeyConditionExpression": "domain_shard = :shard",
+            "ExpressionAttributeValues": {":shard": {"S": shard}},
+            "ProjectionExpression": projection,
+        }
+        if names:
+            spec["ExpressionAttributeNames"] = names
+        for page in client.get_paginator("query").paginate(**spec):
+            yield page["Items"]
 
 
 class DynamoRecordStore:
@@ -93,6 +114,7 @@ def record_item(
         "updated_at": {"N": str(now)},  # also "pending since" until the deliveries table says otherwise
         # Every new version waits for the ministry: in the undelivered index until it is settled.
         "pending_shard": {"S": pending_shard(domain, record_id)},
+        "domain_shard": {"S": pending_shard(domain, record_id)},  # the by_domain index, for good
     }
     if row is not None:
         item["last_row"] = {"N": str(row)}

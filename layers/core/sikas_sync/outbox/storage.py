@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
 from collections.abc import Collection, Iterator
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -10,8 +12,10 @@ from botocore.exceptions import ClientError
 
 from ..adapters.dynamodb_batch import batch_get
 from ..adapters.dynamodb_delivery import state_from_item
-from ..adapters.dynamodb_records import record_pk
+from ..adapters.dynamodb_ledger import LEDGER_RETENTION_S, received_day
+from ..adapters.dynamodb_records import domain_pages, record_pk
 from ..adapters.s3_missing import is_missing
+from ..resources import FILES_BY_DAY_INDEX
 from .ports import DeliveryInfo, OutboxRecord, StoredObject
 
 if TYPE_CHECKING:
@@ -49,20 +53,15 @@ class DynamoOutboxRecords:
         self._table = table
 
     def scan(self, domains: Collection[str]) -> Iterator[list[OutboxRecord]]:
-        if not domains:
-            return
-        values: Any = {f":d{i}": {"S": domain} for i, domain in enumerate(sorted(domains))}
-        pages = self._db.get_paginator("scan").paginate(
-            TableName=self._table,
-            ProjectionExpression=(
-                "#domain, record_id, version, natural_key, #data, #source, last_file, updated_at"
-            ),
-            FilterExpression=f"#domain IN ({', '.join(values)})",
-            ExpressionAttributeNames={"#domain": "domain", "#data": "data", "#source": "source"},
-            ExpressionAttributeValues=values,
-        )
-        for page in pages:  # one page (up to 1 MB) of items at a time
-            yield [record_from_item(item) for item in page["Items"]]
+        for domain in sorted(domains):
+            for items in domain_pages(
+                self._db,
+                self._table,
+                domain,
+                "#domain, record_id, version, natural_key, #data, #source, last_file, updated_at",
+                {"#domain": "domain", "#data": "data", "#source": "source"},
+            ):  # one page (up to 1 MB) of items at a time
+                yield [record_from_item(item) for item in items]
 
     def versions(self, domain: str, record_ids: list[str]) -> dict[str, int]:
         pks = [record_pk(domain, rid) for rid in record_ids]
@@ -102,20 +101,30 @@ class DynamoProcessedFiles:
         self._table = table
 
     def processed(self, since: int | None) -> Iterator[tuple[str, int]]:
-        spec: dict[str, Any] = {
-            "TableName": self._table,
-            "ProjectionExpression": "object_key, finished_at",
-            "FilterExpression": "#status = :done",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":done": {"S": "done"}},
-        }
-        if since is not None:
-            spec["FilterExpression"] += " AND finished_at >= :since"
-            spec["ExpressionAttributeValues"][":since"] = {"N": str(since)}
-        for page in self._db.get_paginator("scan").paginate(**spec):
-            for item in page["Items"]:
-                if "object_key" in item and "finished_at" in item:
-                    yield item["object_key"]["S"], int(item["finished_at"]["N"])
+        """Uploads finished since `since` (every one the ledger still holds for None), read day by
+        day through the ledger's by_day index: a day before `since` too, for an upload received
+        then and finished after."""
+        now = time.time()
+        first = (since if since is not None else now - LEDGER_RETENTION_S) - 24 * 3600
+        day, last = dt.date.fromisoformat(received_day(first)), dt.date.fromisoformat(received_day(now))
+        while day <= last:
+            spec: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": FILES_BY_DAY_INDEX.name,
+                "KeyConditionExpression": "received_day = :day",
+                "ProjectionExpression": "object_key, finished_at",
+                "FilterExpression": "#status = :done",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":day": {"S": day.isoformat()}, ":done": {"S": "done"}},
+            }
+            if since is not None:
+                spec["FilterExpression"] += " AND finished_at >= :since"
+                spec["ExpressionAttributeValues"][":since"] = {"N": str(since)}
+            for page in self._db.get_paginator("query").paginate(**spec):
+                for item in page["Items"]:
+                    if "object_key" in item and "finished_at" in item:
+                        yield item["object_key"]["S"], int(item["finished_at"]["N"])
+            day += dt.timedelta(days=1)
 
     def watermark(self, domain: str) -> int | None:
         item = self._db.get_item(

@@ -223,6 +223,9 @@ def reconcile_domain(domain: Domain, deps: ReconcileDeps, *, full: bool = False)
         seen.add(rid)
         if at_ministry != content_hash:
             result.hash_differs.append(rid)
+    # The records are read through an index, whose reads are eventually consistent: this run's
+    # imports are stored here whether or not the read saw them.
+    result.here += len(set(result.imported) - seen)
     result.only_at_ministry = sorted({rid for rid in index if rid not in seen} | set(result.imported))
     result.only_here.sort()
     result.hash_differs.sort()

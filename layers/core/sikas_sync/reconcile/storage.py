@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from ..adapters.dynamodb_records import DynamoRecordStore, record_item
+from ..adapters.dynamodb_records import DynamoRecordStore, domain_pages, record_item
 from .ports import ImportedRecord, ReconcileState
 
 if TYPE_CHECKING:
@@ -39,17 +39,10 @@ class DynamoReconcileRecords:
         return {rid: record.content_hash for rid, record in stored.items()}
 
     def all_hashes(self, domain: str) -> Iterator[tuple[str, str]]:
-        paginator = self._db.get_paginator("scan")
-        pages = paginator.paginate(
-            TableName=self._table,
-            ProjectionExpression="record_id, content_hash",
-            FilterExpression="#domain = :domain",
-            ExpressionAttributeNames={"#domain": "domain"},
-            ExpressionAttributeValues={":domain": {"S": domain}},
-            ConsistentRead=True,  # this run's imports are counted as stored
-        )
-        for page in pages:
-            for item in page["Items"]:
+        # Through the by_domain index (eventually consistent: the service counts this run's
+        # imports itself).
+        for items in domain_pages(self._db, self._table, domain, "record_id, content_hash"):
+            for item in items:
                 yield item["record_id"]["S"], item["content_hash"]["S"]
 
     def create(self, record: ImportedRecord) -> bool:
