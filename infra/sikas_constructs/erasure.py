@@ -16,6 +16,7 @@ from sikas_sync.config import delivery_environment
 from sikas_sync.leases import function_lease_name
 from sikas_sync.operations.erase import AUDIT_PREFIX
 from sikas_sync.operations.erase_wiring import ERASE_FUNCTION
+from sikas_sync.resources import RECORDS_BY_PERSON_INDEX
 
 from .function import PlannedFunction, Shared
 from .nag import acknowledge
@@ -54,10 +55,14 @@ class Erasure(Construct):
         )
         records, deliveries = shared.tables["records_table"], shared.tables["deliveries_table"]
         self.function.add_to_role_policy(
+            # A person's records through the by_person index (a keyed HMAC of the NIK), then by key.
             iam.PolicyStatement(
-                sid="FindAndDeleteRecords",
-                actions=["dynamodb:Scan", "dynamodb:DeleteItem"],
-                resources=[records.table_arn],
+                sid="FindPersonRecords",
+                actions=["dynamodb:Query"],
+                resources=[f"{records.table_arn}/index/{RECORDS_BY_PERSON_INDEX.name}"],
+            ),
+            iam.PolicyStatement(
+                sid="DeleteRecords", actions=["dynamodb:DeleteItem"], resources=[records.table_arn]
             ),
             iam.PolicyStatement(
                 sid="DeleteDeliveryStates", actions=["dynamodb:DeleteItem"], resources=[deliveries.table_arn]

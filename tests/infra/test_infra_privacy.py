@@ -234,8 +234,14 @@ def test_the_key_lets_cloudtrail_encrypt_for_this_trail_only(synthesized: Synthe
 def test_the_erase_role_may_find_delete_and_audit_nothing_more(synthesized: Synthesized) -> None:
     policy = role_statements(synthesized, "erase")
     by_sid = {s.get("Sid"): s for s in policy}
-    records = by_sid["FindAndDeleteRecords"]
-    assert set(as_list(records["Action"])) == {"dynamodb:Scan", "dynamodb:DeleteItem"}
+    # A person's records through the by_person index (a keyed HMAC of the NIK), never a Scan.
+    find = by_sid["FindPersonRecords"]
+    assert as_list(find["Action"]) == ["dynamodb:Query"]
+    assert find["Resource"] == {
+        "Fn::Join": ["", [{"Fn::GetAtt": ["RecordsTable", "Arn"]}, "/index/by_person"]]
+    }
+    records = by_sid["DeleteRecords"]
+    assert as_list(records["Action"]) == ["dynamodb:DeleteItem"]
     assert records["Resource"] == {"Fn::GetAtt": ["RecordsTable", "Arn"]}
     deliveries = by_sid["DeleteDeliveryStates"]
     assert as_list(deliveries["Action"]) == ["dynamodb:DeleteItem"]

@@ -114,6 +114,11 @@ RECORDS_BY_DOMAIN_INDEX = IndexPlan(name="by_domain", partition_key="domain_shar
 RECORDS_BY_FILE_INDEX = IndexPlan(
     name="by_file", partition_key="last_file_key", sort_key="updated_at", projected=("version",)
 )
+# A person's records of a domain, for erasure under UU 27/2022: `person_key` is `<domain>#` and a
+# keyed HMAC of the NIK (never the NIK), written on records whose data has one.
+RECORDS_BY_PERSON_INDEX = IndexPlan(
+    name="by_person", partition_key="person_key", sort_key="updated_at", projected=("record_id",)
+)
 # The files ledger by the day (WIB) an upload was received, for `status --days N`, and by key.
 FILES_BY_DAY_INDEX = IndexPlan(name="by_day", partition_key="received_day", sort_key="started_at")
 FILES_BY_KEY_INDEX = IndexPlan(name="by_key", partition_key="object_key", sort_key="started_at")
@@ -267,7 +272,12 @@ def resource_plan(
         records_table=TablePlan(
             name="records",
             partition_key="pk",
-            indexes=(UNDELIVERED_INDEX, RECORDS_BY_FILE_INDEX, RECORDS_BY_DOMAIN_INDEX),
+            indexes=(
+                UNDELIVERED_INDEX,
+                RECORDS_BY_FILE_INDEX,
+                RECORDS_BY_DOMAIN_INDEX,
+                RECORDS_BY_PERSON_INDEX,
+            ),
         ),
         # Delivery state lives apart from the records: ingest writes only records, push only
         # deliveries, so both can use batch writes without overwriting each other.

@@ -3,17 +3,20 @@
 `pending`, `status` (recent files, one file's records) and the sweep answer from the tables' keys and
 indexes (the undelivered index, the ledger by day and by key, the records by upload): on AWS a Scan
 of a million records every 15 minutes is money and minutes. The outbox, reconcile and the SMData
-report read the domains they work on through the by_domain index. The emulator counts DynamoDB's
+report read the domains they work on through the by_domain index; erase finds a person's records
+through the by_person index. The emulator counts DynamoDB's
 operations and items read.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
+from erase_embedded import invoke_erase
 from sikas_sync.embedded import EmbeddedStack
 from sikas_sync.operations.pending import pending_report
 from sikas_sync.operations.status import stack_status
@@ -35,7 +38,7 @@ def _delivered(stack: EmbeddedStack, tmp_path: Path, rows: int, seed: int) -> No
     assert stack.run_delivery(120)
 
 
-def _admin_questions(stack: EmbeddedStack) -> dict[str, tuple[set[str], int, Any]]:
+def _admin_questions(stack: EmbeddedStack, nik: str) -> dict[str, tuple[set[str], int, Any]]:
     """Each question: the DynamoDB operations it made, the items they read, and its answer."""
     target = stack.target()
     answers: dict[str, tuple[set[str], int, Any]] = {}
@@ -50,6 +53,8 @@ def _admin_questions(stack: EmbeddedStack) -> dict[str, tuple[set[str], int, Any
         "outbox": lambda: stack.invoke_scheduled("outbox"),
         "reconcile": lambda: stack.invoke_scheduled("reconcile"),
         "report": lambda: stack.invoke_scheduled("report"),
+        # Last, as it deletes: one person's training records, found through the by_person index.
+        "erase": lambda: invoke_erase(stack, {"domain": "pelatihan", "nik": nik, "requested_by": "dpo"}),
     }
     for name, ask in questions.items():
         with stack.dynamodb_traffic() as traffic:
@@ -62,9 +67,17 @@ def _measured(tmp_path: Path, delivered: int) -> dict[str, tuple[set[str], int, 
     """A fresh stack holding `delivered` delivered records and WAITING stored ones, asked each question."""
     with EmbeddedStack(log=io.StringIO()) as stack:
         _delivered(stack, tmp_path, delivered, seed=delivered)
-        stack.upload(_export(tmp_path, "pelatihan", WAITING, seed=2), "pelatihan/waiting.csv")
+        waiting = _export(tmp_path, "pelatihan", WAITING, seed=2)
+        stack.upload(waiting, "pelatihan/waiting.csv")
         assert stack.run_ingest(120)  # stored; its push messages wait in the queue
-        return _admin_questions(stack)
+        with waiting.open(encoding="utf-8-sig", newline="") as file:
+            nik = next(csv.DictReader(file, delimiter=_delimiter(waiting)))["nik"]
+        return _admin_questions(stack, nik)
+
+
+def _delimiter(path: Path) -> str:
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    return ";" if header.count(";") > header.count(",") else ","
 
 
 def test_admin_reads_do_not_scan_and_do_not_grow_with_the_tables(tmp_path: Path) -> None:
@@ -80,6 +93,7 @@ def test_admin_reads_do_not_scan_and_do_not_grow_with_the_tables(tmp_path: Path)
     assert large["status_file"][2]["pending"] == WAITING
     assert large["sweep"][2] == small["sweep"][2] == 0  # messages in flight: nothing re-queued
     # What waits is the same, so are the items read, whatever else the tables hold.
-    for name in ("pending", "status", "status_file", "sweep"):
+    for name in ("pending", "status", "status_file", "sweep", "erase"):
         assert large[name][1] == small[name][1], name
+    assert len(large["erase"][2]["records"]) == 1  # the person's one training record
     assert small["pending"][1] < 3 * WAITING  # the index, the states of what waits, a few control items

@@ -81,6 +81,7 @@ class DynamoRecordStore:
                 last_file=w.file_id,
                 now=now,
                 row=w.row,
+                person_key=w.person_key,
             )
             for w in writes
         ]
@@ -99,6 +100,7 @@ def record_item(
     now: int,
     row: int | None = None,
     source: str | None = None,
+    person_key: str | None = None,
 ) -> dict[str, Any]:
     """The records table's item: the one layout ingest and reconciliation both write."""
     item: dict[str, Any] = {
@@ -120,4 +122,6 @@ def record_item(
         item["last_row"] = {"N": str(row)}
     if source is not None:
         item["source"] = {"S": source}
+    if person_key is not None:
+        item["person_key"] = {"S": person_key}  # the by_person index: erasure finds a person by it
     return item

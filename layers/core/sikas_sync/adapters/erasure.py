@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..ingest.record_ids import person_key
 from ..ministry import MinistryClient, MinistryError
 from ..operations.erase import MinistryEraseFailed
+from ..resources import RECORDS_BY_PERSON_INDEX
 from .dynamodb_records import record_pk
 
 if TYPE_CHECKING:
@@ -17,29 +19,25 @@ if TYPE_CHECKING:
 class DynamoPersonRecords:
     """Records items (`DynamoRecordStore`'s layout) and their deliveries items, by NIK."""
 
-    def __init__(self, client: DynamoDBClient, records_table: str, deliveries_table: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, records_table: str, deliveries_table: str, hmac_key: bytes
+    ) -> None:
         self._db = client
         self._records = records_table
         self._deliveries = deliveries_table
+        self._hmac_key = hmac_key
 
     def with_nik(self, domain: str, nik: str) -> list[str]:
-        # DynamoDB narrows the scan to items of the domain whose data text holds the digits; the
-        # parsed `nik` must then be exactly the NIK (the digits could sit inside another value).
-        paginator = self._db.get_paginator("scan")
-        pages = paginator.paginate(
+        # The by_person index holds the records whose data has this NIK, under a keyed HMAC of it
+        # (ingest and reconcile write it): what is read is the person's records, not the domain's.
+        pages = self._db.get_paginator("query").paginate(
             TableName=self._records,
-            ProjectionExpression="record_id, #data",
-            FilterExpression="begins_with(pk, :prefix) AND contains(#data, :nik)",
-            ExpressionAttributeNames={"#data": "data"},
-            ExpressionAttributeValues={":prefix": {"S": record_pk(domain, "")}, ":nik": {"S": nik}},
-            ConsistentRead=True,
+            IndexName=RECORDS_BY_PERSON_INDEX.name,
+            KeyConditionExpression="person_key = :person",
+            ExpressionAttributeValues={":person": {"S": person_key(self._hmac_key, domain, nik)}},
+            ProjectionExpression="record_id",
         )
-        found: list[str] = []
-        for page in pages:
-            for item in page["Items"]:
-                if _nik_of(item["data"]["S"]) == nik:
-                    found.append(item["record_id"]["S"])
-        return found
+        return [item["record_id"]["S"] for page in pages for item in page["Items"]]
 
     def delete(self, domain: str, record_id: str) -> bool:
         key: Any = {"pk": {"S": record_pk(domain, record_id)}}
@@ -48,14 +46,6 @@ class DynamoPersonRecords:
         response = self._db.delete_item(TableName=self._records, Key=key, ReturnValues="ALL_OLD")
         self._db.delete_item(TableName=self._deliveries, Key=key)
         return bool(response.get("Attributes"))
-
-
-def _nik_of(data: str) -> object:
-    try:
-        document = json.loads(data)
-    except ValueError:
-        return None
-    return document.get("nik") if isinstance(document, dict) else None
 
 
 class S3AuditLog:

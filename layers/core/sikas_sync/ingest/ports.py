@@ -53,6 +53,7 @@ class RecordWrite:
     natural_key: tuple[str, ...]
     file_id: str
     row: int
+    person_key: str | None = None  # records_ids.person_key of the NIK in the data, if it has one
 
     @property
     def created(self) -> bool:

@@ -15,3 +15,9 @@ KEY_SEPARATOR = "\x1f"  # cannot occur in a normalised value
 def record_id(key: bytes, domain: str, natural_key: tuple[str, ...]) -> str:
     message = KEY_SEPARATOR.join((domain, *natural_key)).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def person_key(key: bytes, domain: str, nik: str) -> str:
+    """A person's records of one domain, keyed without the NIK: `<domain>#` + a keyed HMAC of it."""
+    digest = hmac.new(key, KEY_SEPARATOR.join(("person", nik)).encode(), hashlib.sha256).hexdigest()
+    return f"{domain}#{digest[:32]}"

@@ -14,7 +14,7 @@ import posixpath
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from ..domains import BY_SLUG, Domain
@@ -37,7 +37,7 @@ from .ports import (
     RecordWrite,
     StoredRecord,
 )
-from .record_ids import record_id
+from .record_ids import person_key, record_id
 from .report import QuarantineWriter, ReportWriter
 
 WRITE_BATCH = 100  # records looked up (BatchGetItem) and decided together
@@ -353,7 +353,7 @@ def _write_records(
         stored = deps.records.get_many(domain.slug, list(pending))
         writes, pushes = _decide(pending, stored, domain.slug, ref.file_id, summary, resumed=resumed)
         if writes:
-            deps.records.write(writes)
+            deps.records.write([_with_person(write, deps.hmac_key) for write in writes])
         if pushes:
             # Only after the records are stored: a push message must find its version.
             deps.push.send(pushes)
@@ -434,3 +434,11 @@ def _store_report(
             results.file_rejected(summary.reason_code or "file_rejected", summary.reason or "")
         with results.render() as body:
             deps.objects.put(ref.bucket, results_key(ref.key), body, "text/csv; charset=utf-8")
+
+
+def _with_person(write: RecordWrite, key: bytes) -> RecordWrite:
+    """A record whose data has a NIK is found by it for erasure (a keyed HMAC, not the NIK)."""
+    nik = write.data.get("nik")
+    if not isinstance(nik, str) or not nik:
+        return write
+    return replace(write, person_key=person_key(key, write.domain, nik))

@@ -39,11 +39,12 @@ ERASE_FUNCTION = erase_function()
 def run_erasure(settings: FunctionSettings, request: ErasureRequest) -> ErasureResult:
     """In the erase function: the function's clients, the push function's ministry client."""
     dynamodb = client("dynamodb")
+    key = hmac_key(_secrets(endpoint()), settings.hmac_secret_name)
     deps = ErasureDeps(
-        records=DynamoPersonRecords(dynamodb, settings.records_table, settings.deliveries_table),
+        records=DynamoPersonRecords(dynamodb, settings.records_table, settings.deliveries_table, key),
         ministry=MinistryEraser(ministry_client(settings)),
         audit=S3AuditLog(client("s3"), settings.inbox_bucket),
-        hmac_key=hmac_key(_secrets(endpoint()), settings.hmac_secret_name),
+        hmac_key=key,
     )
     return erase(request, deps)
 
@@ -60,13 +61,14 @@ def erase_on_target(target: StackTarget, request: ErasureRequest, ministry_url: 
         timeout_s=plan.delivery.ministry_timeout_s,
     )
     try:
+        key = hmac_key(secrets, plan.hmac_secret_name)
         deps = ErasureDeps(
             records=DynamoPersonRecords(
-                target.client("dynamodb"), target.records_table, target.deliveries_table
+                target.client("dynamodb"), target.records_table, target.deliveries_table, key
             ),
             ministry=MinistryEraser(ministry),
             audit=S3AuditLog(target.client("s3"), target.bucket),
-            hmac_key=hmac_key(secrets, plan.hmac_secret_name),
+            hmac_key=key,
         )
         return erase(request, deps)
     finally:

@@ -25,6 +25,7 @@ class ImportedRecord:
     data: dict[str, Any]
     natural_key: tuple[str, ...]  # empty when the data lacks one of the domain's key fields
     source: str  # SIAPKERJA, KARIRHUB, ...
+    person_key: str | None = None  # record_ids.person_key of the data's NIK, for erasure
 
 
 @dataclass(frozen=True, slots=True)

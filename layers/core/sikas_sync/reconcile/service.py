@@ -31,7 +31,7 @@ from ..delivery.ports import DeliveryState
 from ..domains import Domain
 from ..domains.values import WIB
 from ..events import DomainsRequest
-from ..ingest.record_ids import record_id
+from ..ingest.record_ids import person_key, record_id
 from ..privacy import mask_nik_shaped
 from ..resources import RECONCILIATION_PREFIX
 from .ports import (
@@ -370,6 +370,9 @@ def _import_absent(
                 data=record.data,
                 natural_key=keys[record.record_id],
                 source=record.source,
+                person_key=person_key(deps.hmac_key, domain.slug, record.data["nik"])
+                if isinstance(record.data.get("nik"), str) and record.data["nik"]
+                else None,
             )
         )
         if not created:

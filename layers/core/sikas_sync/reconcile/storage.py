@@ -56,6 +56,7 @@ class DynamoReconcileRecords:
             last_file=MINISTRY_FILE.format(source=record.source),
             now=int(time.time()),
             source=record.source,
+            person_key=record.person_key,
         )
         try:
             self._db.put_item(
