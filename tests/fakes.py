@@ -250,6 +250,7 @@ class LedgerEntry:
     attempt: int
     lease_until: float | None
     summary: dict[str, object] | None = None
+    checkpoint: dict[str, int] | None = None
 
 
 class FakeFileLedger:
@@ -275,7 +276,13 @@ class FakeFileLedger:
             return Claim("busy", entry.attempt)
         entry.attempt += 1
         entry.lease_until = now + lease_s
-        return Claim("resumed", entry.attempt)
+        checkpoint = dict(entry.checkpoint) if entry.checkpoint else None
+        return Claim("resumed", entry.attempt, checkpoint=checkpoint)
+
+    def pause(self, ref: ObjectRef, checkpoint: dict[str, int], now: float) -> None:
+        entry = self.items[ref.file_id]
+        assert entry.status == "processing"
+        entry.checkpoint, entry.lease_until = dict(checkpoint), now
 
     def complete(self, ref: ObjectRef, summary: dict[str, object], now: float) -> None:
         entry = self.items[ref.file_id]

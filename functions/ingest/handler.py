@@ -58,7 +58,7 @@ def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None
         logger.set_correlation_id(f"{obj.key}#{obj.versionId or '-'}")
         try:
             summary = ingest_file(bucket, obj.key, obj.versionId, settings, timeout_s)
-        except FileBusy:
+        except FileBusy as busy:
             delay = wait_for_lease(
                 bucket, obj.key, obj.versionId, notification.eventName, waits=waits, settings=settings
             )
@@ -71,6 +71,8 @@ def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None
                     "version_id": obj.versionId,
                     "waits": waits + 1,
                     "delay_s": delay,
+                    # A file that ran out of time: stored up to this row, the rest comes next.
+                    "paused_at_row": getattr(busy, "row", None),
                 },
             )
             continue

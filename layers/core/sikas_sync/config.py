@@ -28,6 +28,7 @@ class FunctionSettings(BaseModel):
     ingest_queue_url: str | None = Field(alias="INGEST_QUEUE_URL", default=None)
     ingest_wait_base_s: int | None = Field(alias="INGEST_WAIT_BASE_S", default=None, ge=1)
     ingest_wait_cap_s: int | None = Field(alias="INGEST_WAIT_CAP_S", default=None, ge=1)
+    ingest_budget_s: int | None = Field(alias="INGEST_BUDGET_S", default=None, ge=1)
     # Delivery (the push, sweep and reconcile functions)
     ministry_url: str | None = Field(alias="MINISTRY_URL", default=None)
     ministry_secret_name: str | None = Field(alias="MINISTRY_SECRET_NAME", default=None)
@@ -60,6 +61,7 @@ def ingest_environment(ingest: IngestPlan, queue_url: str) -> dict[str, str]:
         "INGEST_QUEUE_URL": queue_url,
         "INGEST_WAIT_BASE_S": str(ingest.wait_base_s),
         "INGEST_WAIT_CAP_S": str(ingest.wait_cap_s),
+        "INGEST_BUDGET_S": str(ingest.budget_s),
     }
 
 

@@ -74,6 +74,10 @@ class IngestPlan:
     # delayed by this much (doubling per wait up to the cap), so waiting costs no receive.
     wait_base_s: int
     wait_cap_s: int
+    # Real seconds an invocation may store rows before it checkpoints and hands the rest to the next:
+    # the timeout less a margin. Not scaled in the embedded stack, which does not stop functions at
+    # their (scaled) timeouts; there a large file is stored in one go, as on AWS.
+    budget_s: int = 840
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,7 @@ class ResourcePlan:
 # Lambda processes one export per message; the visibility timeout is 6x the function timeout as
 # AWS recommends for SQS event sources, so a slow retry never overlaps a running invocation.
 INGEST_TIMEOUT_S = 900
+INGEST_PAUSE_MARGIN_S = 60  # room to checkpoint, report the pause and hand the file back
 PUSH_TIMEOUT_S = 60
 SCHEDULED_TIMEOUT_S = 900  # a full pull (weekly) or a Scan of the whole records table
 INGEST_MEMORY_MB = 1024
@@ -263,6 +268,7 @@ def resource_plan(
             ),
             wait_base_s=seconds(INGEST_WAIT_BASE_S),
             wait_cap_s=seconds(INGEST_WAIT_CAP_S),
+            budget_s=INGEST_TIMEOUT_S - INGEST_PAUSE_MARGIN_S,
         )
         for domain in DOMAINS
     )

@@ -81,7 +81,22 @@ class DynamoFileLedger:
             if conditional_check_failed(error):
                 return Claim("busy", attempt)  # another invocation took it over first
             raise
-        return Claim("resumed", attempt + 1)
+        checkpoint = item.get("checkpoint", {}).get("S")
+        return Claim("resumed", attempt + 1, checkpoint=json.loads(checkpoint) if checkpoint else None)
+
+    def pause(self, ref: ObjectRef, checkpoint: dict[str, int], now: float) -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key={"file_id": {"S": ref.file_id}},
+            UpdateExpression="SET checkpoint = :checkpoint, lease_until = :now",
+            ConditionExpression="#status = :processing",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":checkpoint": {"S": json.dumps(checkpoint)},
+                ":now": {"N": str(int(now))},
+                ":processing": {"S": "processing"},
+            },
+        )
 
     def complete(self, ref: ObjectRef, summary: dict[str, object], now: float) -> None:
         self._db.update_item(

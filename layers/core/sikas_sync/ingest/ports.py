@@ -91,9 +91,15 @@ class Claim:
     state: ClaimState
     attempt: int
     summary: dict[str, object] | None = None  # for "done": what the first processing reported
+    # For "resumed": where an earlier invocation paused (its last stored row and counts so far).
+    checkpoint: dict[str, int] | None = None
 
 
 class FileLedger(Protocol):
     def claim(self, ref: ObjectRef, lease_s: int, now: float) -> Claim: ...
     def complete(self, ref: ObjectRef, summary: dict[str, object], now: float) -> None: ...
+    def pause(self, ref: ObjectRef, checkpoint: dict[str, int], now: float) -> None:
+        """Keep where this invocation stopped and end its lease: the next one goes on from there."""
+        ...
+
     def entries(self) -> Iterator[dict[str, object]]: ...

@@ -57,6 +57,15 @@ class FileBusy(Exception):
         self.until = until
 
 
+class FilePaused(FileBusy):
+    """The invocation ran out of time: the rows stored so far are checkpointed in the ledger, and the
+    next invocation stores the rest (never from row 1). The handler sends the file back to its queue."""
+
+    def __init__(self, file_id: str, row: int) -> None:
+        super().__init__(file_id)
+        self.row = row
+
+
 def wait_delay_s(waits: int, base_s: int, cap_s: int) -> int:
     """How long a waiting file stays away before it looks again: doubling from `base_s` per wait
     already made, at most `cap_s` and at most SQS's 15-minute message delay."""
@@ -73,6 +82,8 @@ class IngestDeps:
     hmac_key: bytes
     leases: Leases  # one ingest per domain at a time (sikas_sync.leases)
     clock: Callable[[], float] = time.time
+    # Seconds this invocation may still spend storing rows (its budget); None: no limit.
+    remaining_s: Callable[[], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +218,7 @@ def _process(ref: ObjectRef, deps: IngestDeps, settings: IngestSettings, claim: 
                 quarantine=quarantine,
                 resumed=claim.state == "resumed",
                 results=results,
+                checkpoint=claim.checkpoint,
             )
         _store_report(ref, deps, summary, report, quarantine, results=results)
     finally:
@@ -241,6 +253,7 @@ def _ingest_rows(
     quarantine: QuarantineWriter,
     resumed: bool,
     results: ResultsWriter | None = None,
+    checkpoint: dict[str, int] | None = None,
 ) -> None:
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as spool:
 
@@ -292,7 +305,9 @@ def _ingest_rows(
         if results is not None:
             results.start_decisions(result.duplicate_warnings, result.line_of)
         rows = _spooled(spool, superseded, results.superseded if results is not None else None)
-        _write_records(rows, ref, domain, deps, summary, resumed=resumed, results=results)
+        _write_records(
+            rows, ref, domain, deps, summary, resumed=resumed, results=results, checkpoint=checkpoint
+        )
 
 
 def _copy_counts(result: FileResult, summary: FileSummary) -> None:
@@ -344,12 +359,25 @@ def _write_records(
     *,
     resumed: bool,
     results: ResultsWriter | None = None,
+    checkpoint: dict[str, int] | None = None,
 ) -> None:
+    done = _restore(checkpoint, summary)
     for batch in _batches(rows, WRITE_BATCH):
         pending = {
             record_id(deps.hmac_key, domain.slug, key): (row, key, data, h) for row, key, data, h, _ in batch
         }
         warnings = {row: warned for row, _, _, _, warned in batch}
+        if batch[-1][0] <= done:
+            # Stored, counted and queued by an earlier invocation of this file: nothing is written
+            # or sent again; the results file still gets each row's record.
+            if results is not None:
+                _decided_before(
+                    results, pending, warnings, domain=domain.slug, file_id=ref.file_id, deps=deps
+                )
+            continue
+        if deps.remaining_s is not None and deps.remaining_s() <= 0:
+            deps.ledger.pause(ref, _checkpoint(done, summary), deps.clock())
+            raise FilePaused(ref.file_id, done)
         stored = deps.records.get_many(domain.slug, list(pending))
         writes, pushes = _decide(pending, stored, domain.slug, ref.file_id, summary, resumed=resumed)
         if writes:
@@ -367,6 +395,47 @@ def _write_records(
                 )
                 for rid, (row, key, _, _) in pending.items()
             )
+        done = batch[-1][0]
+
+
+CHECKPOINT_COUNTS = ("created", "updated", "unchanged", "pushed")
+
+
+def _checkpoint(row: int, summary: FileSummary) -> dict[str, int]:
+    return {"row": row, **{name: getattr(summary, name) for name in CHECKPOINT_COUNTS}}
+
+
+def _restore(checkpoint: dict[str, int] | None, summary: FileSummary) -> int:
+    """The last row an earlier invocation stored (0: none), its counts carried over."""
+    if not checkpoint:
+        return 0
+    for name in CHECKPOINT_COUNTS:
+        setattr(summary, name, int(checkpoint.get(name, 0)))
+    return int(checkpoint.get("row", 0))
+
+
+def _decided_before(
+    results: ResultsWriter,
+    pending: dict[str, tuple[int, tuple[str, ...], dict[str, Any], str]],
+    warnings: dict[int, tuple[RowIssue, ...]],
+    *,
+    domain: str,
+    file_id: str,
+    deps: IngestDeps,
+) -> None:
+    stored = deps.records.get_many(domain, list(pending))
+    results.decided(
+        DecidedRow(
+            row,
+            key,
+            rid,
+            stored[rid].version,
+            stored[rid].last_file == file_id,  # written by this file, or unchanged
+            warnings[row],
+        )
+        for rid, (row, key, _, _) in pending.items()
+        if rid in stored
+    )
 
 
 def _decide(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +89,7 @@ def ingest_file(
         push=SqsPushQueue(client("sqs"), settings.push_queue_url),
         hmac_key=hmac_key(_secrets(endpoint()), settings.hmac_secret_name),
         leases=leases(settings),
+        remaining_s=_budget(settings.ingest_budget_s),
     )
     ingest_settings = IngestSettings(
         region_code=settings.region_code,
@@ -94,6 +97,14 @@ def ingest_file(
         lease_s=lease_for(timeout_s),
     )
     return ingest_object(ObjectRef(bucket, key, version_id), deps, ingest_settings)
+
+
+def _budget(budget_s: int | None) -> Callable[[], float] | None:
+    """Seconds left of the invocation's budget for storing rows, counted from now."""
+    if budget_s is None:
+        return None
+    ends = time.monotonic() + budget_s
+    return lambda: ends - time.monotonic()
 
 
 def wait_for_lease(
