@@ -20,6 +20,7 @@ SECTIONS = {
     "delivery": "bench.delivery",
     "coldstart": "bench.coldstart",
     "sizes": "bench.sizes",
+    "latency": "bench.latency",
 }
 
 

@@ -59,8 +59,15 @@ def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None
         try:
             summary = ingest_file(bucket, obj.key, obj.versionId, settings, timeout_s)
         except FileBusy as busy:
+            # A file paused at its checkpoint waits for nobody: it comes back after the base delay.
+            paused_at = getattr(busy, "row", None)
             delay = wait_for_lease(
-                bucket, obj.key, obj.versionId, notification.eventName, waits=waits, settings=settings
+                bucket,
+                obj.key,
+                obj.versionId,
+                notification.eventName,
+                waits=0 if paused_at is not None else waits,
+                settings=settings,
             )
             metrics.add_dimension(name=t.DIMENSION_DOMAIN, value=settings.domain or "unknown")
             metrics.add_metric(name=t.FILES_WAITING, unit=MetricUnit.Count, value=1)
@@ -72,7 +79,7 @@ def handle_record(record: InboxSqsRecord, lambda_context: LambdaContext) -> None
                     "waits": waits + 1,
                     "delay_s": delay,
                     # A file that ran out of time: stored up to this row, the rest comes next.
-                    "paused_at_row": getattr(busy, "row", None),
+                    "paused_at_row": paused_at,
                 },
             )
             continue

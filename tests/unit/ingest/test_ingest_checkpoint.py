@@ -26,12 +26,13 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Export:
 
 
 def _budget_of(world: World, batches: int) -> None:
-    """An invocation whose budget runs out once it has stored `batches` batches."""
+    """An invocation whose budget runs out once it has stored `batches` batches (it is asked before
+    every batch but the first: each invocation stores one at least)."""
     asked = {"n": 0}
 
     def remaining() -> float:
         asked["n"] += 1
-        return 1.0 if asked["n"] <= batches else 0.0
+        return 1.0 if asked["n"] < batches else 0.0
 
     world.deps.remaining_s = remaining
 
@@ -79,6 +80,16 @@ def test_a_paused_file_goes_on_from_its_checkpoint(world: World, export: Export)
     assert [int(r["row"]) for r in rows] == list(range(1, ROWS + 1))  # every row, in order
     assert {r["status"] for r in rows} <= {"stored", "rejected", "warning"}
     assert sum(r["status"] == "stored" for r in rows) == stored
+
+
+def test_an_invocation_out_of_budget_from_the_start_still_stores_a_batch(
+    world: World, export: Export
+) -> None:
+    ref = world.upload(KEY, export.to_csv())
+    world.deps.remaining_s = lambda: 0.0  # the validation pass took it all
+    with pytest.raises(FilePaused) as paused:
+        world.ingest(ref)
+    assert paused.value.row == 100  # progress all the same: no invocation ends where it began
 
 
 def test_an_invocation_with_budget_left_never_pauses(world: World, export: Export) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ..delivery.ports import DeliveryState, PushRecord
+from .concurrent_calls import each_at_once
 from .dynamodb_batch import batch_get, batch_put
 from .dynamodb_ledger import conditional_check_failed
 from .dynamodb_records import record_pk
@@ -63,7 +63,6 @@ class DynamoDeliveryStore:
         self._db = client
         self._records = records_table
         self._deliveries = deliveries_table
-        self._settlers: ThreadPoolExecutor | None = None
 
     def load(self, domain: str, record_ids: list[str]) -> dict[str, PushRecord]:
         pks = [record_pk(domain, rid) for rid in record_ids]
@@ -101,13 +100,8 @@ class DynamoDeliveryStore:
         batch_put(self._db, self._deliveries, [item_from_state(domain, state, now) for state in states])
         settled = [state for state in states if state.status in SETTLED]
         if settled:
-            list(self._pool().map(lambda state: self._settle(domain, state), settled))
+            each_at_once(lambda state: self._settle(domain, state), settled)
             self._count(domain, settled)
-
-    def _pool(self) -> ThreadPoolExecutor:
-        if self._settlers is None:
-            self._settlers = ThreadPoolExecutor(max_workers=SETTLE_WORKERS, thread_name_prefix="settle")
-        return self._settlers
 
     def _settle(self, domain: str, state: DeliveryState) -> None:
         """The record leaves the undelivered index, unless a newer version was written meanwhile."""
@@ -141,7 +135,6 @@ class DynamoDeliveryStore:
 
 
 SETTLED = ("delivered", "rejected_by_ministry")
-SETTLE_WORKERS = 8  # conditional updates of one batch's records, at once
 COUNTS_PREFIX = "_control#counts#"
 
 

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..ingest.ports import PushMessage
+from .concurrent_calls import each_at_once
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -24,26 +25,28 @@ class SqsPushQueue:
         self._url = queue_url
 
     def send(self, messages: list[PushMessage]) -> None:
-        for start in range(0, len(messages), SEND_BATCH):
-            chunk = messages[start : start + SEND_BATCH]
-            entries: list[Any] = [
-                {
-                    "Id": str(index),
-                    "MessageBody": json.dumps(
-                        {"domain": m.domain, "record_id": m.record_id, "version": m.version},
-                        separators=(",", ":"),
-                    ),
-                }
-                for index, m in enumerate(chunk)
-            ]
-            for _ in range(SEND_ATTEMPTS):
-                response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
-                failed_ids = {failure["Id"] for failure in response.get("Failed", [])}
-                entries = [entry for entry in entries if entry["Id"] in failed_ids]
-                if not entries:
-                    break
-            else:
-                raise PushQueueError(f"{len(entries)} push messages could not be queued")
+        """Every message queued, 10 a call, the calls made at once; failed entries sent again."""
+        chunks = (messages[start : start + SEND_BATCH] for start in range(0, len(messages), SEND_BATCH))
+        each_at_once(self._send, chunks)
+
+    def _send(self, chunk: list[PushMessage]) -> None:
+        entries: list[Any] = [
+            {
+                "Id": str(index),
+                "MessageBody": json.dumps(
+                    {"domain": m.domain, "record_id": m.record_id, "version": m.version},
+                    separators=(",", ":"),
+                ),
+            }
+            for index, m in enumerate(chunk)
+        ]
+        for _ in range(SEND_ATTEMPTS):
+            response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
+            failed_ids = {failure["Id"] for failure in response.get("Failed", [])}
+            entries = [entry for entry in entries if entry["Id"] in failed_ids]
+            if not entries:
+                return
+        raise PushQueueError(f"{len(entries)} push messages could not be queued")
 
 
 class SqsMessageDelay:

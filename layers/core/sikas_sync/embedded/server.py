@@ -195,18 +195,27 @@ def _long_poll(environ: dict[str, Any]) -> bool:
     return bool(wait)
 
 
+# X-Amz-Target prefixes of the calls ingest makes by the thousand.
+DELAYED_SERVICES = ("DynamoDB", "AmazonSQS")
+
+
 class OneRequestAtATime:
     """moto's backends are plain dicts and lists that the threaded server's requests share: a Scan
     iterating a table while another request writes it dies with "dictionary changed size during
     iteration", or answers with half a write. AWS serves each request atomically; serving them one
     at a time gives the same, whole response built inside the lock."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, latency_s: float = 0.0) -> None:
         self._app = app
         self._lock = threading.Lock()
         self.traffic: Traffic | None = None  # what DynamoDB was asked, while someone records it
+        # AWS answers a DynamoDB or SQS call in about 10 ms; moto in microseconds. A delay per call,
+        # outside the lock so that concurrent calls wait together, as they do on AWS.
+        self.latency_s = latency_s
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if self.latency_s and environ.get("HTTP_X_AMZ_TARGET", "").startswith(DELAYED_SERVICES):
+            time.sleep(self.latency_s)
         if _long_poll(environ):
             return list(self._app(environ, start_response))
         with self._lock:
@@ -224,16 +233,21 @@ class OneRequestAtATime:
 
 @dataclass
 class Traffic:
-    """DynamoDB's operations and the items they read, as the emulator answered them: what a query
-    costs on AWS, where every item read is billed."""
+    """DynamoDB's and SQS's operations (`DynamoDB_20120810.Query`, `AmazonSQS.SendMessageBatch`) and
+    the items DynamoDB read, as the emulator answered them: what a run costs on AWS, where every
+    call and every item read is billed."""
 
-    operations: Counter[str] = field(default_factory=Counter)
+    operations: Counter[str] = field(default_factory=Counter)  # DynamoDB's, by operation name
+    calls: Counter[str] = field(default_factory=Counter)  # DynamoDB's and SQS's, by X-Amz-Target
     items_read: int = 0
 
     def add(self, target: str, answer: bytes) -> None:
         service, _, operation = target.partition(".")
+        if service.startswith("AmazonSQS"):
+            self.calls[target] += 1
         if not service.startswith("DynamoDB"):
             return
+        self.calls[target] += 1
         self.operations[operation] += 1
         try:
             found = json.loads(answer or b"{}")
@@ -262,14 +276,17 @@ class _SerialMotoServer(ThreadedMotoServer):
 
 
 class AwsEmulator:
-    def __init__(self) -> None:
+    def __init__(self, latency_s: float = 0.0) -> None:
         # werkzeug logs every request at INFO; that is noise for operators.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = _SerialMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._latency_s = latency_s
         self.url = ""
 
     def start(self) -> str:
         self._server.start()
+        assert self._server.app is not None
+        self._server.app.latency_s = self._latency_s
         host, port = self._server.get_host_and_port()
         self.url = f"http://{host}:{port}"
         # moto keeps its state per process, not per server: start from nothing every time.

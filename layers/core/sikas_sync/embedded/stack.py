@@ -48,15 +48,17 @@ class EmbeddedStack:
         ministry_faults: Faults | None = None,
         ministry_seed: int = 0,
         iam_template: Mapping[str, Any] | None = None,
+        latency_s: float = 0.0,
     ) -> None:
         """`iam_template`: the synthesized CloudFormation template. Given, each function runs with its
-        own role's permissions from it and moto checks every request (sikas_sync.embedded.iam)."""
+        own role's permissions from it and moto checks every request (sikas_sync.embedded.iam).
+        `latency_s`: a delay per DynamoDB and SQS call, as AWS's network has (about 0.01)."""
         self.plan: ResourcePlan = resource_plan(region_code, time_scale=TIME_SCALE)
         self._iam_template = iam_template
         self._role_env: dict[str, dict[str, str]] = {}  # each function's role credentials
         self.operator_keys: tuple[str, str] | None = None  # the admin's keys, with IAM enforced
         self.log: IO[str] = log or sys.stderr
-        self._emulator = AwsEmulator()
+        self._emulator = AwsEmulator(latency_s=latency_s)
         self._ministry_credentials = ministry_credentials
         # No URL given: the project's own implementation of the contract stands in for the ministry.
         self.local_ministry: LocalMinistry | None = None
@@ -318,7 +320,7 @@ class EmbeddedStack:
         return self.resources.bucket
 
     def dynamodb_traffic(self) -> AbstractContextManager[Traffic]:
-        """DynamoDB's operations and the items they read, within a `with` block (tests and bench)."""
+        """DynamoDB's (and SQS's) calls and the items DynamoDB read, within a `with` block (tests, bench)."""
         return self._emulator.recording()
 
     def upload(self, path: Path, key: str) -> str | None:

@@ -362,6 +362,7 @@ def _write_records(
     checkpoint: dict[str, int] | None = None,
 ) -> None:
     done = _restore(checkpoint, summary)
+    progressed = False  # every invocation stores a batch at least, or a slow start never ends
     for batch in _batches(rows, WRITE_BATCH):
         pending = {
             record_id(deps.hmac_key, domain.slug, key): (row, key, data, h) for row, key, data, h, _ in batch
@@ -375,7 +376,7 @@ def _write_records(
                     results, pending, warnings, domain=domain.slug, file_id=ref.file_id, deps=deps
                 )
             continue
-        if deps.remaining_s is not None and deps.remaining_s() <= 0:
+        if progressed and deps.remaining_s is not None and deps.remaining_s() <= 0:
             deps.ledger.pause(ref, _checkpoint(done, summary), deps.clock())
             raise FilePaused(ref.file_id, done)
         stored = deps.records.get_many(domain.slug, list(pending))
@@ -395,7 +396,7 @@ def _write_records(
                 )
                 for rid, (row, key, _, _) in pending.items()
             )
-        done = batch[-1][0]
+        done, progressed = batch[-1][0], True
 
 
 CHECKPOINT_COUNTS = ("created", "updated", "unchanged", "pushed")
