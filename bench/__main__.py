@@ -21,6 +21,7 @@ SECTIONS = {
     "coldstart": "bench.coldstart",
     "sizes": "bench.sizes",
     "latency": "bench.latency",
+    "local_stack": "bench.local_stack",
 }
 
 

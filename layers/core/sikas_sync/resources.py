@@ -107,7 +107,7 @@ UNDELIVERED_INDEX = IndexPlan(
     name="undelivered",
     partition_key="pending_shard",
     sort_key="updated_at",
-    projected=("domain", "record_id", "version"),
+    projected=("domain", "record_id", "version", "pending_blocked"),
 )
 PENDING_SHARDS = 16
 # Every record of a domain, for the runs that read a domain whole (outbox, reconcile, SMData): the

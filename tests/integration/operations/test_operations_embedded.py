@@ -167,3 +167,27 @@ def test_admin_commands_without_a_stack_say_what_to_do(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "local-stack" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_pending_tells_records_the_ministry_blocked_from_the_index_alone(export: Path) -> None:
+    from sikas_sync.ministry.local import Faults
+
+    # Every push answered 403: a permanent refusal of the request, the records blocked, not retried.
+    with EmbeddedStack(
+        log=io.StringIO(), ministry_faults=Faults(failure_rate=1.0, failure_statuses=(403,))
+    ) as stack:
+        ingest_without_delivery(stack, export)
+        assert stack.run_delivery(30)
+        assert stack.delivery_states() == {"blocked": ROWS}
+        target = stack.target()
+        with stack.dynamodb_traffic() as traffic:
+            report = pending_report(target.client("dynamodb"), target.records_table, target.deliveries_table)
+
+    assert (report.undelivered, report.pending) == (ROWS, 0)
+    assert report.by_domain["pelatihan"]["blocked"] == ROWS
+    assert set(traffic.operations) <= {
+        "Query",
+        "GetItem",
+        "BatchGetItem",
+    }  # the index; no state read per record
+    assert traffic.items_read < 2 * ROWS

@@ -102,6 +102,24 @@ class DynamoDeliveryStore:
         if settled:
             each_at_once(lambda state: self._settle(domain, state), settled)
             self._count(domain, settled)
+        blocked = [state for state in states if state.status == "blocked"]
+        if blocked:
+            each_at_once(lambda state: self._mark_blocked(domain, state), blocked)
+
+    def _mark_blocked(self, domain: str, state: DeliveryState) -> None:
+        """The waiting record says it is blocked in the undelivered index itself, so `pending` tells
+        blocked from pending without reading every state; a new version (a new item) drops it."""
+        try:
+            self._db.update_item(
+                TableName=self._records,
+                Key={"pk": {"S": record_pk(domain, state.record_id)}},
+                UpdateExpression="SET pending_blocked = :yes",
+                ConditionExpression="attribute_exists(pending_shard)",
+                ExpressionAttributeValues={":yes": {"BOOL": True}},
+            )
+        except ClientError as error:
+            if not conditional_check_failed(error):  # settled meanwhile, or erased
+                raise
 
     def _settle(self, domain: str, state: DeliveryState) -> None:
         """The record leaves the undelivered index, unless a newer version was written meanwhile."""
@@ -113,7 +131,7 @@ class DynamoDeliveryStore:
             self._db.update_item(
                 TableName=self._records,
                 Key={"pk": {"S": record_pk(domain, state.record_id)}},
-                UpdateExpression="REMOVE pending_shard",
+                UpdateExpression="REMOVE pending_shard, pending_blocked",
                 ConditionExpression=f"attribute_exists(pk) AND {condition}",
                 ExpressionAttributeValues={":v": {"N": str(version)}},
             )

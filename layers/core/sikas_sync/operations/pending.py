@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..adapters.dynamodb_batch import GET_BATCH, batch_get
-from ..adapters.dynamodb_delivery import counts_key, state_from_item
-from ..adapters.dynamodb_records import pending_shards, record_pk
-from ..delivery.ports import BREAKER_NAME, delivery_status
+from ..adapters.dynamodb_batch import batch_get
+from ..adapters.dynamodb_delivery import counts_key
+from ..adapters.dynamodb_records import pending_shards
+from ..delivery.ports import BREAKER_NAME
 from ..domains.slugs import SLUGS as DOMAIN_SLUGS
 from ..resources import UNDELIVERED_INDEX
 
@@ -96,9 +96,8 @@ def undelivered_records(
     now: float | None = None,
     control: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Iterator[UndeliveredRecord], dict[str, int]]:
-    """Every record not yet delivered or refused (from the undelivered index, its delivery state
-    read by key), and the counts of the versions settled so far. `control` gets the circuit
-    breaker's item when given."""
+    """Every record not yet delivered or refused, from the undelivered index alone, and the counts
+    of the versions settled so far. `control` gets the circuit breaker's item when given."""
     now = time.time() if now is None else now
     if control is not None:
         item = dynamodb.get_item(
@@ -109,39 +108,15 @@ def undelivered_records(
     terminal = settled_counts(dynamodb, deliveries_table)
 
     def walk() -> Iterator[UndeliveredRecord]:
-        batch: list[dict[str, Any]] = []
+        # The index says all: what waits, since when, and whether the ministry blocked it.
         for item in _undelivered_items(dynamodb, records_table):
-            batch.append(item)
-            if len(batch) == GET_BATCH:
-                yield from _with_states(dynamodb, deliveries_table, batch, now)
-                batch = []
-        if batch:
-            yield from _with_states(dynamodb, deliveries_table, batch, now)
+            status = "blocked" if item.get("pending_blocked", {}).get("BOOL") else "pending"
+            age = int(now - int(item.get("updated_at", {"N": str(int(now))})["N"]))
+            yield UndeliveredRecord(
+                item["domain"]["S"], item["record_id"]["S"], int(item["version"]["N"]), status, max(age, 0)
+            )
 
     return walk(), terminal
-
-
-def _with_states(
-    dynamodb: Any, deliveries_table: str, items: list[dict[str, Any]], now: float
-) -> Iterator[UndeliveredRecord]:
-    pks = [record_pk(item["domain"]["S"], item["record_id"]["S"]) for item in items]
-    states = {
-        found["pk"]["S"]: state_from_item(found)
-        for found in batch_get(
-            dynamodb,
-            deliveries_table,
-            pks,
-            "pk, record_id, #s, delivered_version, rejected_version",
-            {"#s": "status"},
-        )
-    }
-    for pk, item in zip(pks, items, strict=True):
-        version = int(item["version"]["N"])
-        status = delivery_status(version, states.get(pk))
-        if status in ("delivered", "rejected_by_ministry"):
-            continue  # settled a moment ago: the index entry goes with its conditional update
-        age = int(now - int(item.get("updated_at", {"N": str(int(now))})["N"]))
-        yield UndeliveredRecord(item["domain"]["S"], item["record_id"]["S"], version, status, max(age, 0))
 
 
 def pending_report(
