@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..adapters.concurrent_calls import each_at_once
 from ..adapters.dynamodb_batch import batch_get
 from ..adapters.dynamodb_delivery import counts_key
 from ..adapters.dynamodb_records import pending_shards
@@ -63,16 +64,19 @@ class PendingReport:
 def _undelivered_items(dynamodb: Any, records_table: str) -> Iterator[dict[str, Any]]:
     """The records items in the undelivered index, a domain and shard at a time, oldest first:
     what is read grows with what waits, not with the table."""
-    for domain in DOMAIN_SLUGS:
-        for shard in pending_shards(domain):
-            pages = dynamodb.get_paginator("query").paginate(
-                TableName=records_table,
-                IndexName=UNDELIVERED_INDEX.name,
-                KeyConditionExpression="pending_shard = :shard",
-                ExpressionAttributeValues={":shard": {"S": shard}},
-            )
-            for page in pages:
-                yield from page["Items"]
+
+    def shard_items(shard: str) -> list[dict[str, Any]]:
+        pages = dynamodb.get_paginator("query").paginate(
+            TableName=records_table,
+            IndexName=UNDELIVERED_INDEX.name,
+            KeyConditionExpression="pending_shard = :shard",
+            ExpressionAttributeValues={":shard": {"S": shard}},
+        )
+        return [item for page in pages for item in page["Items"]]
+
+    for domain in DOMAIN_SLUGS:  # a domain's shards at once: on AWS each query waits ~10 ms
+        for items in each_at_once(shard_items, pending_shards(domain)):
+            yield from items
 
 
 def settled_counts(dynamodb: Any, deliveries_table: str) -> dict[str, int]:
