@@ -18,6 +18,7 @@ import pytest
 import urllib3
 from openapi_contract import Exchange, RecordingHttpPool, RecordingPool, contract
 
+from ministry_fakes import FakeClock, record
 from sikas_sync.ministry import (
     AuthenticationError,
     Credentials,
@@ -27,32 +28,10 @@ from sikas_sync.ministry import (
     TransientError,
 )
 from sikas_sync.ministry.local import Faults, LocalMinistry
-from sikas_sync.validation.canonical import content_hash
 
 CLIENT_ID = "sikas-asahan"
 SECRET = "contract-s3cret"
 GENERATED_AT = datetime(2025, 4, 1, 7, tzinfo=UTC)
-
-
-def record(number: int, *, version: int = 1, text: str = "isi") -> dict[str, Any]:
-    data = {"nomor": number, "isi": text}
-    return {
-        "record_id": f"rec-{number:05d}",
-        "version": version,
-        "content_hash": content_hash(data),
-        "data": data,
-    }
-
-
-@dataclass
-class FakeClock:
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

@@ -18,31 +18,13 @@ from urllib.parse import quote, urlencode
 import pytest
 from openapi_contract import contract
 
+from ministry_fakes import FakeClock, record
 from sikas_sync.ministry import contract as constants
 from sikas_sync.ministry.local import Faults, LocalMinistry, Reply
-from sikas_sync.validation.canonical import content_hash
 
 CLIENT_ID = "sikas-asahan"
 SECRET = "contract-s3cret"
 FORM = "application/x-www-form-urlencoded"
-
-
-def record(number: int, *, version: int = 1, text: str = "isi", pad: int = 0) -> dict[str, Any]:
-    data = {"nomor": number, "isi": text, "pad": "x" * pad}
-    return {
-        "record_id": f"rec-{number:05d}",
-        "version": version,
-        "content_hash": content_hash(data),
-        "data": data,
-    }
-
-
-@dataclass
-class FakeClock:
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass(frozen=True)

@@ -5,44 +5,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import urllib3
 
+from ministry_fakes import FakeClock
 from sikas_sync.ministry import Credentials, MinistryClient
 from sikas_sync.ministry.local import InProcessPool, LocalMinistry
-from sikas_sync.validation.canonical import content_hash
 
 SECRET = "s3cr3t-Do-Not-Leak"
 CLIENT_ID = "sikas-asahan"
 BASE_URL = "http://ministry.test"
-
-
-def record(number: int, *, version: int = 1, text: str = "isi", pad: int = 0) -> dict[str, Any]:
-    data = {"nomor": number, "isi": text, "pad": "x" * pad}
-    return {
-        "record_id": f"rec-{number:05d}",
-        "version": version,
-        "content_hash": content_hash(data),
-        "data": data,
-    }
-
-
-@dataclass
-class FakeClock:
-    now: float = 10_000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 class CredentialsLog:

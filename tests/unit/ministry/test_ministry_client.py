@@ -18,15 +18,14 @@ from ministry_support import (
     CLIENT_ID,
     SECRET,
     CredentialsLog,
-    FakeClock,
     NetworkPool,
     ScriptedPool,
     client_for,
     ministry,
-    record,
     sequential_ids,
 )
 
+from ministry_fakes import FakeClock, record
 from sikas_sync.ministry import (
     AuthenticationError,
     Credentials,

@@ -12,8 +12,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from ministry_support import CLIENT_ID, SECRET, FakeClock, ministry, record
+from ministry_support import CLIENT_ID, SECRET, ministry
 
+from ministry_fakes import FakeClock, record
 from sikas_sync.domains import BY_SLUG
 from sikas_sync.ministry import contract
 from sikas_sync.ministry.local import NIK_UNKNOWN, Faults, LocalMinistry, Reply

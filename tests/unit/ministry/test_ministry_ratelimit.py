@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from ministry_support import FakeClock
 
+from ministry_fakes import FakeClock
 from sikas_sync.ministry.client import RATE_LIMIT_JITTER_SHARE, _RateLimiter
 
 
