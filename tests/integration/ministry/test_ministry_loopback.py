@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from loopback_support import SECRET, FakeClock, client_for, record, served
+from loopback_support import SECRET, client_for, served
 
+from ministry_fakes import FakeClock, record
 from sikas_sync.ministry import (
     AuthenticationError,
     MinistryClient,
