@@ -30,6 +30,7 @@ def test_the_module_serves_until_interrupted() -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    client: MinistryClient | None = None
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
@@ -46,8 +47,11 @@ def test_the_module_serves_until_interrupted() -> None:
                 [{"record_id": "r1", "version": 1, "content_hash": content_hash(data), "data": data}],
             )
         assert (raised.value.status, raised.value.retry_after) == (429, 9.0)
-        client.close()
     finally:
+        # Closed whatever happened above: an open keep-alive connection holds the server's shutdown,
+        # and a hang here would hide the assertion that failed.
+        if client is not None:
+            client.close()
         process.send_signal(signal.SIGINT)
         # A hang guard, not a speed goal: on a loaded 2-core CI machine the exit once took over 10 s.
         _, errors = process.communicate(timeout=60)
