@@ -78,3 +78,19 @@ def test_the_rate_limit_flags_reach_the_faults() -> None:
     args = parser().parse_args(["--rate-limit", "2.5", "--rate-limit-burst", "1"])
     assert (args.rate_limit, args.rate_limit_burst) == (2.5, 1)
     assert parser().parse_args([]).rate_limit_burst is None
+
+
+def test_ctrl_c_stops_it_even_when_its_parent_ignores_sigint() -> None:
+    # A parent that ignores SIGINT (a test runner's worker, a script) passes that on to its children.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sikas_sync.ministry.local", "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509 - no threads in the child yet
+    )
+    assert process.stdout is not None
+    assert "Local ministry API on http://127.0.0.1:" in process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)  # a hang guard
+    assert process.returncode == 0

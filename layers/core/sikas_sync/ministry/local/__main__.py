@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         stopped.set()
 
     signal.signal(signal.SIGTERM, _on_term)
+    # Ctrl-C stops it even when started from a process that ignores SIGINT (Python then installs no
+    # KeyboardInterrupt handler, and the server would never stop): a test runner's worker, a script.
+    signal.signal(signal.SIGINT, _on_term)
     url = ministry.start()
     print(f"Local ministry API on {url} (region {args.region_code}, client id {args.client_id})", flush=True)
     try:
