@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
-from .arguments import DEFAULT_REGION_CODE, DEFAULT_STATE_FILE, positive_int, region_code
+from .arguments import DEFAULT_STATE_FILE, add_region_code, positive_int
 from .errors import UsageError
 from .messages import number, t
 
@@ -158,13 +158,7 @@ def add_local_stack_parser(commands: Any) -> None:
     local.add_argument(
         "--state", type=Path, default=DEFAULT_STATE_FILE, metavar="FILE", help=t("help.local_stack.state")
     )
-    local.add_argument(
-        "--region-code",
-        type=region_code,
-        default=DEFAULT_REGION_CODE,
-        metavar="CODE",
-        help=t("help.region_code"),
-    )
+    add_region_code(local)
     local.add_argument("--ministry-url", metavar="URL", help=t("help.ministry_url"))
     local.add_argument("--verbose", action="store_true", help=t("help.verbose"))
 

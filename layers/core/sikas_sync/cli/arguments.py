@@ -54,6 +54,17 @@ def region_code(value: str) -> str:
     return code
 
 
+def add_region_code(parser: argparse.ArgumentParser) -> None:
+    """`--region-code CODE`, as every command that works for one kabupaten/kota takes it."""
+    parser.add_argument(
+        "--region-code",
+        type=region_code,
+        default=DEFAULT_REGION_CODE,
+        metavar="CODE",
+        help=t("help.region_code"),
+    )
+
+
 def ratio(value: str) -> float:
     try:
         number = float(value)

@@ -23,13 +23,13 @@ from . import admin, columns, erase, outbox
 from . import status as status_cli
 from .arguments import (
     DEFAULT_REGION_CODE,
+    add_region_code,
     domain_slug,
     integer,
     positive_float,
     positive_int,
     prescan,
     ratio,
-    region_code,
     resolve_domain,
     slug_list,
 )
@@ -104,22 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         made: argparse.ArgumentParser = commands.add_parser(name, help=t(key), description=t(key))
         return made
 
-    def region(where: argparse.ArgumentParser) -> None:
-        where.add_argument(
-            "--region-code",
-            type=region_code,
-            default=DEFAULT_REGION_CODE,
-            metavar="CODE",
-            help=t("help.region_code"),
-        )
-
     validate = command("validate", "cmd.validate")
     validate.add_argument("file", type=Path, metavar="FILE", help=t("help.validate.file"))
     validate.add_argument(
         "--domain", type=domain_slug, metavar="SLUG", help=t("help.domain.inferred", slugs=slugs)
     )
     validate.add_argument("--json", action="store_true", help=t("help.json"))
-    region(validate)
+    add_region_code(validate)
     validate.add_argument("--rejected-out", type=Path, metavar="PATH", help=t("help.rejected_out"))
 
     columns.add_parser(commands)
@@ -138,13 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--format", choices=FORMATS, default="csv", help=t("help.sample.format"))
     sample.add_argument("--out", required=True, type=Path, metavar="PATH", help=t("help.sample.out"))
-    region(sample)
+    add_region_code(sample)
 
     run = command("run", "cmd.run")
     run.add_argument("files", nargs="+", type=Path, metavar="FILE", help=t("help.run.files"))
     run.add_argument("--domain", type=domain_slug, metavar="SLUG", help=t("help.domain.run", slugs=slugs))
     run.add_argument("--ministry-url", metavar="URL", help=t("help.ministry_url"))
-    region(run)
+    add_region_code(run)
     run.add_argument("--json", action="store_true", help=t("help.json"))
     run.add_argument(
         "--timeout", type=positive_float, default=300.0, metavar="SECONDS", help=t("help.run.timeout")
