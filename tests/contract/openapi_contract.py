@@ -204,15 +204,7 @@ class Contract:
         limit = declared.get("x-max-body-bytes")
         if limit is not None and len(body) > limit:
             problems.append(f"body: {len(body)} bytes, over x-max-body-bytes {limit}")
-        media_type = _media_type(sent.get("content-type"))
-        content = declared["content"]
-        if media_type not in content:
-            return [*problems, f"body: Content-Type {media_type or '(none)'} is not one of {sorted(content)}"]
-        try:
-            instance = _parse_body(media_type, body)
-        except ValueError as error:
-            return [*problems, f"body: not {media_type}: {error}"]
-        return problems + schema_problems(content[media_type].get("schema", {}), instance, "body")
+        return problems + _body_problems(declared["content"], sent.get("content-type"), body)
 
     # -- answers -------------------------------------------------------------------------------
 
@@ -239,14 +231,7 @@ class Contract:
         content = response.get("content")
         if not content:
             return problems + ([f"body: {status} has none documented, got {len(body)} bytes"] if body else [])
-        media_type = _media_type(answered.get("content-type"))
-        if media_type not in content:
-            return [*problems, f"body: Content-Type {media_type or '(none)'} is not one of {sorted(content)}"]
-        try:
-            instance = _parse_body(media_type, body)
-        except ValueError as error:
-            return [*problems, f"body: not {media_type}: {error}"]
-        return problems + schema_problems(content[media_type].get("schema", {}), instance, "body")
+        return problems + _body_problems(content, answered.get("content-type"), body)
 
     @staticmethod
     def response_key(operation: Operation, status: int) -> str | None:
@@ -349,3 +334,15 @@ class RecordingPool(_Recording, InProcessPool):
 
 class RecordingHttpPool(_Recording):
     """A real HTTP connection pool (for a LocalMinistry served on loopback), noting the same."""
+
+
+def _body_problems(content: Mapping[str, Any], content_type: str | None, body: bytes) -> list[str]:
+    """A request's or an answer's body against the media types its operation declares."""
+    media_type = _media_type(content_type)
+    if media_type not in content:
+        return [f"body: Content-Type {media_type or '(none)'} is not one of {sorted(content)}"]
+    try:
+        instance = _parse_body(media_type, body)
+    except ValueError as error:
+        return [f"body: not {media_type}: {error}"]
+    return schema_problems(content[media_type].get("schema", {}), instance, "body")
