@@ -25,6 +25,10 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
+from . import moto_queries
+
+moto_queries.install()  # Query reads its partition, not the whole table (see the module)
+
 
 def _unix_time(dt: datetime.datetime | None = None) -> float:
     return time.time() if dt is None else moto_utils.unix_time(dt)
