@@ -42,6 +42,26 @@ class PendingReport:
         counts["oldest_age_s"] = max(counts["oldest_age_s"], record.age_s)
         self.oldest_age_s = max(self.oldest_age_s, record.age_s)
 
+    def add_counts(self, domain: str, shard: ShardCounts, now: float) -> None:
+        """A partition's counts. They come from a few reads made one after another while records
+        come and go, so each bucket is kept within the one before it."""
+        if not shard.undelivered:
+            return
+        counts = self.by_domain.setdefault(domain, {"pending": 0, "blocked": 0, "oldest_age_s": 0})
+        counts["pending"] += shard.undelivered - shard.blocked
+        counts["blocked"] += shard.blocked
+        at_least = [shard.undelivered]
+        for older in shard.older_than:
+            at_least.append(min(older, at_least[-1]))
+        at_least.append(0)
+        for (_, name), here, next_older in zip(AGE_BUCKETS, at_least, at_least[1:], strict=False):
+            if here - next_older:
+                counts[name] = counts.get(name, 0) + here - next_older
+        if shard.oldest_updated_at is not None:
+            age = max(int(now - shard.oldest_updated_at), 0)
+            counts["oldest_age_s"] = max(counts["oldest_age_s"], age)
+            self.oldest_age_s = max(self.oldest_age_s, age)
+
     @property
     def undelivered(self) -> int:
         return sum(c["pending"] + c["blocked"] for c in self.by_domain.values())
@@ -61,22 +81,99 @@ class PendingReport:
         }
 
 
-def _undelivered_items(dynamodb: Any, records_table: str) -> Iterator[dict[str, Any]]:
-    """The records items in the undelivered index, a domain and shard at a time, oldest first:
-    what is read grows with what waits, not with the table."""
+@dataclass(frozen=True)
+class ShardCounts:
+    """What one partition of the undelivered index holds, counted by DynamoDB (Select=COUNT): no
+    item leaves the table, so the answer costs the same with 100 or 1,000,000 waiting."""
+
+    undelivered: int = 0  # pending and blocked
+    blocked: int = 0
+    older_than: tuple[int, ...] = ()  # records at least AGE_BUCKETS[i] seconds old
+    oldest_updated_at: int | None = None
+
+
+def _count(
+    dynamodb: Any, records_table: str, condition: str, values: dict[str, Any], **extra: Any
+) -> tuple[int, int]:
+    """(items matched by the filter, items read) of one COUNT query, every page added up."""
+    matched = read = 0
+    pages = dynamodb.get_paginator("query").paginate(
+        TableName=records_table,
+        IndexName=UNDELIVERED_INDEX.name,
+        Select="COUNT",
+        KeyConditionExpression=condition,
+        ExpressionAttributeValues=values,
+        **extra,
+    )
+    for page in pages:
+        matched += int(page["Count"])
+        read += int(page["ScannedCount"])
+    return matched, read
+
+
+def shard_counts(dynamodb: Any, records_table: str, shard: str, now: float) -> ShardCounts:
+    key = {":shard": {"S": shard}}
+    # One read counts both: ScannedCount is everything in the partition, Count the blocked ones.
+    blocked, undelivered = _count(
+        dynamodb,
+        records_table,
+        "pending_shard = :shard",
+        {**key, ":yes": {"BOOL": True}},
+        FilterExpression="pending_blocked = :yes",
+    )
+    if not undelivered:
+        return ShardCounts()
+    older = []
+    for limit, _ in AGE_BUCKETS[:-1]:  # an age of at least `limit` s: updated at or before now - limit
+        counted, _ = _count(
+            dynamodb,
+            records_table,
+            "pending_shard = :shard AND updated_at <= :before",
+            {**key, ":before": {"N": str(int(now - limit))}},
+        )
+        older.append(counted)
+    oldest = dynamodb.query(
+        TableName=records_table,
+        IndexName=UNDELIVERED_INDEX.name,
+        KeyConditionExpression="pending_shard = :shard",
+        ExpressionAttributeValues=key,
+        ProjectionExpression="updated_at",
+        ScanIndexForward=True,
+        Limit=1,
+    )["Items"]
+    return ShardCounts(
+        undelivered,
+        blocked,
+        tuple(older),
+        int(oldest[0]["updated_at"]["N"]) if oldest else None,
+    )
+
+
+def stale_pending(dynamodb: Any, records_table: str, now: float, age_s: int) -> Iterator[UndeliveredRecord]:
+    """Records waiting (not blocked) for `age_s` or longer, from the undelivered index: what the
+    sweep queues again. Only those are read."""
+    updated_before = int(now - age_s)
 
     def shard_items(shard: str) -> list[dict[str, Any]]:
         pages = dynamodb.get_paginator("query").paginate(
             TableName=records_table,
             IndexName=UNDELIVERED_INDEX.name,
-            KeyConditionExpression="pending_shard = :shard",
-            ExpressionAttributeValues={":shard": {"S": shard}},
+            KeyConditionExpression="pending_shard = :shard AND updated_at <= :before",
+            FilterExpression="attribute_not_exists(pending_blocked)",
+            ExpressionAttributeValues={":shard": {"S": shard}, ":before": {"N": str(updated_before)}},
         )
         return [item for page in pages for item in page["Items"]]
 
     for domain in DOMAIN_SLUGS:  # a domain's shards at once: on AWS each query waits ~10 ms
         for items in each_at_once(shard_items, pending_shards(domain)):
-            yield from items
+            for item in items:
+                yield UndeliveredRecord(
+                    item["domain"]["S"],
+                    item["record_id"]["S"],
+                    int(item["version"]["N"]),
+                    "pending",
+                    max(int(now - int(item["updated_at"]["N"])), 0),
+                )
 
 
 def settled_counts(dynamodb: Any, deliveries_table: str) -> dict[str, int]:
@@ -93,15 +190,15 @@ def settled_counts(dynamodb: Any, deliveries_table: str) -> dict[str, int]:
     return totals
 
 
-def undelivered_records(
+def pending_report(
     dynamodb: Any,
     records_table: str,
     deliveries_table: str,
     now: float | None = None,
     control: dict[str, dict[str, Any]] | None = None,
-) -> tuple[Iterator[UndeliveredRecord], dict[str, int]]:
-    """Every record not yet delivered or refused, from the undelivered index alone, and the counts
-    of the versions settled so far. `control` gets the circuit breaker's item when given."""
+) -> PendingReport:
+    """What waits, by domain, status and age, counted in the undelivered index, and the versions
+    settled so far. `control` gets the circuit breaker's item when given."""
     now = time.time() if now is None else now
     if control is not None:
         item = dynamodb.get_item(
@@ -109,26 +206,16 @@ def undelivered_records(
         ).get("Item")
         if item is not None:
             control[BREAKER_NAME] = item
+    # The counters first: a version is settled (out of the index) before it is counted, so what
+    # they count is never also still in the counts that follow.
     terminal = settled_counts(dynamodb, deliveries_table)
-
-    def walk() -> Iterator[UndeliveredRecord]:
-        # The index says all: what waits, since when, and whether the ministry blocked it.
-        for item in _undelivered_items(dynamodb, records_table):
-            status = "blocked" if item.get("pending_blocked", {}).get("BOOL") else "pending"
-            age = int(now - int(item.get("updated_at", {"N": str(int(now))})["N"]))
-            yield UndeliveredRecord(
-                item["domain"]["S"], item["record_id"]["S"], int(item["version"]["N"]), status, max(age, 0)
-            )
-
-    return walk(), terminal
-
-
-def pending_report(
-    dynamodb: Any, records_table: str, deliveries_table: str, now: float | None = None
-) -> PendingReport:
-    records, terminal = undelivered_records(dynamodb, records_table, deliveries_table, now)
     report = PendingReport()
-    for record in records:
-        report.add(record)
+    for domain in DOMAIN_SLUGS:  # a domain's shards at once: on AWS each query waits ~10 ms
+
+        def counted(shard: str) -> ShardCounts:
+            return shard_counts(dynamodb, records_table, shard, now)
+
+        for counts in each_at_once(counted, pending_shards(domain)):
+            report.add_counts(domain, counts, now)
     report.delivered, report.rejected_by_ministry = terminal["delivered"], terminal["rejected_by_ministry"]
     return report

@@ -13,7 +13,7 @@ from ..domains import BY_SLUG
 from ..ingest.ports import PushMessage, PushQueue
 from ..resources import REPORTS_PREFIX, SYSTEM_PREFIXES
 from .breaker import BreakerStatus, breaker_from_item
-from .pending import PendingReport, undelivered_records
+from .pending import PendingReport, pending_report, stale_pending
 
 
 @dataclass
@@ -60,31 +60,24 @@ def sweep(
     push_queue_url: str,
     stale_after_s: int,
 ) -> SweepResult:
-    result = SweepResult(report=PendingReport())
+    result = SweepResult()
     # With messages still in the push queue, pending records are most likely waiting in it (backoff,
     # breaker): queueing them again would only pile up copies. An empty queue means lost or
     # dead-lettered messages, and that is what the sweep is for.
     result.in_flight = queue_depth(deps.sqs, push_queue_url)
     control: dict[str, dict[str, Any]] = {}
-    records, terminal = undelivered_records(
-        deps.dynamodb, records_table, deliveries_table, deps.clock(), control
-    )
-    batch: list[PushMessage] = []
-    for record in records:
-        assert result.report is not None
-        result.report.add(record)
-        if result.in_flight or record.status != "pending" or record.age_s < stale_after_s:
-            continue
-        batch.append(PushMessage(record.domain, record.record_id, record.version))
-        if len(batch) == 100:
+    now = deps.clock()
+    result.report = pending_report(deps.dynamodb, records_table, deliveries_table, now, control)
+    if not result.in_flight and result.report.pending:
+        batch: list[PushMessage] = []
+        for record in stale_pending(deps.dynamodb, records_table, now, stale_after_s):
+            batch.append(PushMessage(record.domain, record.record_id, record.version))
+            if len(batch) == 100:
+                _requeue(deps, batch, result)
+                batch = []
+        if batch:
             _requeue(deps, batch, result)
-            batch = []
-    if batch:
-        _requeue(deps, batch, result)
     result.breaker = breaker_from_item(control.get(BREAKER_NAME))
-    if result.report is not None:
-        result.report.delivered = terminal["delivered"]
-        result.report.rejected_by_ministry = terminal["rejected_by_ministry"]
     result.unknown_files = _reject_strays(deps, bucket)
     return result
 
