@@ -25,9 +25,10 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
-from . import moto_queries
+from . import moto_queries, moto_queues
 
 moto_queries.install()  # Query reads its partition, not the whole table (see the module)
+moto_queues.install()  # a receipt handle finds its message without walking the queue
 
 
 def _unix_time(dt: datetime.datetime | None = None) -> float:
