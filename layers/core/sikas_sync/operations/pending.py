@@ -83,8 +83,8 @@ class PendingReport:
 
 @dataclass(frozen=True)
 class ShardCounts:
-    """What one partition of the undelivered index holds, counted by DynamoDB (Select=COUNT): no
-    item leaves the table, so the answer costs the same with 100 or 1,000,000 waiting."""
+    """What one partition of the undelivered index holds, counted by DynamoDB (Select=COUNT): it
+    reads (and bills) what waits, but sends back counts only, so no waiting record is parsed here."""
 
     undelivered: int = 0  # pending and blocked
     blocked: int = 0
