@@ -22,6 +22,7 @@ SECTIONS = {
     "sizes": "bench.sizes",
     "latency": "bench.latency",
     "local_stack": "bench.local_stack",
+    "admin_reads": "bench.admin_reads",
 }
 
 

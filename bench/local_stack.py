@@ -4,6 +4,7 @@ every valid record delivered, and each admin command's slowest answer meanwhile 
 
 from __future__ import annotations
 
+import csv
 import json
 import signal
 import subprocess
@@ -22,8 +23,10 @@ ADMIN = (
     ("status", ["status", "--json"]),
     ("redrive", ["redrive", "--json"]),
 )
+ERASED = 3  # people erased while it runs, one per poll (under UU 27/2022 a request may come any time)
 ANSWER_TARGET_S = 5.0
 POLL_S = 10.0
+DELIVERY_LIMIT_S = 2 * 3600  # the emulator delivers about 45 records/s: 200,000 take over an hour
 
 
 def run(quick: bool = False) -> list[Figure]:
@@ -35,22 +38,26 @@ def run(quick: bool = False) -> list[Figure]:
         server = subprocess.Popen([CLI, "local-stack", "--state", str(state)], stderr=log, stdout=log)  # noqa: S603 - the project's own command
         try:
             target = _wait_for(state)
-            slowest, delivered_s, tracebacks = _upload_and_ask(target, path, state, rows)
+            slowest, delivered_s, tracebacks = _upload_and_ask(target, path, state, _niks(path))
         finally:
             server.send_signal(signal.SIGTERM)
+            asked = time.perf_counter()
             server.wait(timeout=60)
+            stop_s = time.perf_counter() - asked
             log.close()
         tracebacks += (Path(folder) / "local-stack.log").read_text().count("Traceback")
     figures = [
         Figure(
             SECTION,
             f"{rows:,}-row upload to every valid record delivered",
-            delivered_s,
+            DELIVERY_LIMIT_S if delivered_s is None else delivered_s,
             "s",
-            note=f"{tracebacks} tracebacks in the local-stack's output",
-            met=tracebacks == 0,
-            target="no traceback",
-        )
+            note=f"{tracebacks} tracebacks in the local-stack's output"
+            + ("; NOT all delivered within the limit" if delivered_s is None else ""),
+            met=tracebacks == 0 and delivered_s is not None,
+            target="all delivered, no traceback",
+        ),
+        Figure(SECTION, "stop on SIGTERM", stop_s, "s", target="< 5 s", met=stop_s < ANSWER_TARGET_S),
     ]
     figures += [
         Figure(
@@ -74,9 +81,17 @@ def _wait_for(state: Path) -> dict[str, Any]:
     raise RuntimeError("local-stack did not start")
 
 
+def _niks(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        header = file.readline()
+        file.seek(0)
+        rows = csv.DictReader(file, delimiter=";" if header.count(";") > header.count(",") else ",")
+        return [row["nik"] for _, row in zip(range(ERASED), rows, strict=False)]
+
+
 def _upload_and_ask(
-    target: dict[str, Any], path: Path, state: Path, rows: int
-) -> tuple[dict[str, float], float, int]:
+    target: dict[str, Any], path: Path, state: Path, niks: list[str]
+) -> tuple[dict[str, float], float | None, int]:
     s3 = boto3.client(
         "s3",
         endpoint_url=target["endpoint_url"],
@@ -86,9 +101,10 @@ def _upload_and_ask(
     )
     started = time.perf_counter()
     s3.upload_file(str(path), target["bucket"], f"pencari_kerja/{path.name}")
-    slowest = {name: 0.0 for name, _ in ADMIN}
+    slowest = {name: 0.0 for name, _ in ADMIN} | {"erase": 0.0}
     tracebacks = 0
-    while time.perf_counter() - started < 3600:
+    to_erase = list(niks)
+    while time.perf_counter() - started < DELIVERY_LIMIT_S:
         time.sleep(POLL_S)
         answers: dict[str, Any] = {}
         for name, command in ADMIN:
@@ -99,8 +115,15 @@ def _upload_and_ask(
             slowest[name] = max(slowest[name], time.perf_counter() - asked)
             tracebacks += done.stderr.count("Traceback")
             answers[name] = json.loads(done.stdout) if done.stdout.strip().startswith("{") else {}
+        if to_erase:  # the NIK on stdin, as an operator would give it
+            erase = [CLI, "erase", "--domain", "pencari_kerja", "--nik", "-", "--embedded", str(state)]
+            erase.append("--json")
+            asked = time.perf_counter()
+            done = subprocess.run(erase, input=to_erase.pop(), check=False, capture_output=True, text=True)  # noqa: S603
+            slowest["erase"] = max(slowest["erase"], time.perf_counter() - asked)
+            tracebacks += done.stderr.count("Traceback")
         files = answers["status"].get("files", [])
         processed = [f for f in files if f.get("status") in ("processed", "rejected")]
         if processed and answers["pending"].get("undelivered") == 0:
             return slowest, time.perf_counter() - started, tracebacks
-    raise RuntimeError("the upload was not delivered within an hour")
+    return slowest, None, tracebacks  # not delivered in time: the answers so far still count

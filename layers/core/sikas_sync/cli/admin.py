@@ -261,13 +261,13 @@ def _dispatch(stack: Any, signals: _Signals) -> None:
     periods = {s.function.name: s.every_s for s in stack.plan.scheduled}
     due = {name: time.monotonic() + every for name, every in periods.items()}
     while signals.received is None:  # a signal during start-up: no loop at all
-        busy = stack.run_ingest(0.5) is False
-        stack.run_delivery(0.5)
+        ingest_idle = stack.run_ingest(0.5)
+        delivery_idle = stack.run_delivery(0.5)
         for name, when in due.items():
             if time.monotonic() >= when:
                 stack.run_scheduled(name)  # a failure: in the log and the failures queue
                 due[name] = time.monotonic() + periods[name]
-        if not busy:
+        if ingest_idle and delivery_idle:  # a pause only when nothing waits, not between batches
             time.sleep(0.2)
 
 
