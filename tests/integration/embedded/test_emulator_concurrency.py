@@ -12,39 +12,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import boto3
-import pytest
-from botocore.config import Config
-
-from sikas_sync.embedded.server import AwsEmulator
-
-REGION = "ap-southeast-3"
 WRITERS, WRITES, READS = 2, 30, 10
 STORED = 2_000  # a table a Scan takes a while over, as a regency's records table
-
-
-@pytest.fixture(scope="module")
-def clients() -> Iterator[Callable[[str], Any]]:
-    emulator = AwsEmulator()
-    url = emulator.start()
-
-    def client(service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=url,
-            region_name=REGION,
-            aws_access_key_id="embedded",
-            aws_secret_access_key="embedded",  # the emulator takes any credentials
-            config=Config(retries={"mode": "standard", "max_attempts": 1}),  # a 500 is an answer here
-        )
-
-    try:
-        yield client
-    finally:
-        emulator.stop()
 
 
 def _together(*work: Callable[[], None]) -> list[BaseException]:

@@ -7,36 +7,13 @@ and a moto that read another attribute in SendMessage would fail loudly here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import moto.sqs.models as moto_sqs
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from sikas_sync.embedded import server
-from sikas_sync.embedded.server import AwsEmulator
-
-REGION = "ap-southeast-3"
-
-
-@pytest.fixture(scope="module")
-def sqs() -> Iterator[Any]:
-    emulator = AwsEmulator()
-    url = emulator.start()
-    try:
-        yield boto3.client(
-            "sqs",
-            endpoint_url=url,
-            region_name=REGION,
-            aws_access_key_id="embedded",
-            aws_secret_access_key="embedded",  # the emulator takes any credentials
-            config=Config(retries={"mode": "standard", "max_attempts": 1}),  # a 500 is an answer here
-        )
-    finally:
-        emulator.stop()
 
 
 def attributes(sqs: Any, url: str) -> dict[str, str]:

@@ -5,35 +5,11 @@ out; visibility changes; the approximate counts; and a delete in a full queue th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import moto.sqs.models as moto_sqs
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
-
-from sikas_sync.embedded.server import AwsEmulator
-
-REGION = "ap-southeast-3"
-
-
-@pytest.fixture(scope="module")
-def sqs() -> Iterator[Any]:
-    emulator = AwsEmulator()
-    url = emulator.start()
-    try:
-        yield boto3.client(
-            "sqs",
-            endpoint_url=url,
-            region_name=REGION,
-            aws_access_key_id="embedded",
-            aws_secret_access_key="embedded",
-            config=Config(retries={"mode": "standard", "max_attempts": 1}),
-        )
-    finally:
-        emulator.stop()
 
 
 def _queue(sqs: Any, name: str, messages: int) -> str:
