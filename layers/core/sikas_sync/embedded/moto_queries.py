@@ -102,7 +102,6 @@ class IndexPartitions:
     def __init__(self, table: Table) -> None:
         self.layouts = layouts(table)
         self.by_name = {layout.name: layout for layout in self.layouts}
-        self.table_range_key = table.range_key_attr
         self.partitions: dict[str, dict[DynamoType, Partition]] = {layout.name: {} for layout in self.layouts}
         self._placed: dict[ItemKey, list[tuple[str, DynamoType, Entry]]] = {}
         for item in _moto_all_items(table):
