@@ -48,9 +48,10 @@ def run(quick: bool = False) -> list[Figure]:
                     reference=INVOCATION_S,
                     reference_name="one invocation",
                     ratio=projected / INVOCATION_S,
-                    target=f"<= {1 - SPARE:.0%} of it, or checkpointed",
+                    target=f"<= {1 - SPARE:.0%} of it",
                     met=projected <= (1 - SPARE) * INVOCATION_S,
-                    note="past its budget an invocation checkpoints and the next goes on from there",
+                    note="if not: past its budget an invocation checkpoints and the next goes on from there"
+                    " (tests/integration/ingest/test_ingest_stack_checkpoint.py)",
                 )
             )
     return figures
