@@ -5,13 +5,12 @@ they follow what waits, not the table, so they stay put while the table grows te
 
 from __future__ import annotations
 
-import csv
 import time
 import zlib
 from pathlib import Path
 from typing import Any
 
-from bench.common import Figure, sample_file
+from bench.common import Figure, first_niks, sample_file
 
 SECTION = "8 admin reads against table size"
 SIZES = (100_000, 1_000_000)
@@ -24,7 +23,7 @@ def run(quick: bool = False) -> list[Figure]:
 
     sizes = (10_000, 100_000) if quick else SIZES
     path = sample_file("pelatihan", WAITING_ROWS, invalid_ratio=0.0)
-    people = _niks(path)
+    people = first_niks(path, len(SIZES))
     reads: dict[int, dict[str, tuple[int, float]]] = {}
     with Path("/dev/null").open("w") as quiet, EmbeddedStack(log=quiet) as stack:
         stack.upload(path, "pelatihan/waiting.csv")
@@ -32,7 +31,7 @@ def run(quick: bool = False) -> list[Figure]:
         stored = _records(stack)
         for size, nik in zip(sizes, people, strict=False):
             started = time.perf_counter()
-            _add_delivered_records(stack, size - stored)
+            _add_delivered_records(stack, stored, size - stored)
             print(f"  {size:,} records in {time.perf_counter() - started:.0f} s", flush=True)
             stored = size
             reads[size] = _questions(stack, nik)
@@ -53,14 +52,6 @@ def run(quick: bool = False) -> list[Figure]:
         )
         for name in reads[large]
     ]
-
-
-def _niks(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        header = file.readline()
-        file.seek(0)
-        rows = csv.DictReader(file, delimiter=";" if header.count(";") > header.count(",") else ",")
-        return [row["nik"] for _, row in zip(range(2), rows, strict=False)]
 
 
 def _questions(stack: Any, nik: str) -> dict[str, tuple[int, float]]:
@@ -93,7 +84,7 @@ def _records(stack: Any) -> int:
     return int(table["ItemCount"])
 
 
-def _add_delivered_records(stack: Any, count: int) -> None:
+def _add_delivered_records(stack: Any, start: int, count: int) -> None:
     """Delivered job-seeker records, written straight into the emulator's table (an upload of a
     million rows would take the emulator most of an hour): the attributes and index keys a delivered
     record has; the field data left out, which no admin question reads."""
@@ -105,7 +96,6 @@ def _add_delivered_records(stack: Any, count: int) -> None:
     backend = dynamodb_backends["123456789012"][REGION]
     table = stack.resources.records_table
     now = int(time.time()) - 7 * 24 * 3600
-    start = _records(stack)
     for n in range(start, start + count):
         record_id = f"{n:012d}"
         shard = f"{FILLER_DOMAIN}#{zlib.crc32(record_id.encode()) % PENDING_SHARDS}"

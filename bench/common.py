@@ -56,6 +56,17 @@ def sample_file(domain: str, rows: int, fmt: str = "csv", invalid_ratio: float =
     return path
 
 
+def first_niks(path: Path, count: int) -> list[str]:
+    """The NIKs of an export's first rows (a sample CSV, `,` or `;`): people to erase in a bench."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        header = file.readline()
+        file.seek(0)
+        rows = csv.DictReader(file, delimiter=";" if header.count(";") > header.count(",") else ",")
+        return [row["nik"] for _, row in zip(range(count), rows, strict=False)]
+
+
 def best_of(runs: int, measure: Callable[[], float]) -> float:
     """The smallest of `runs` measurements: on a shared machine the others only add noise."""
     return min(measure() for _ in range(runs))

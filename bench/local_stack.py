@@ -4,7 +4,6 @@ every valid record delivered, and each admin command's slowest answer meanwhile 
 
 from __future__ import annotations
 
-import csv
 import json
 import signal
 import subprocess
@@ -15,7 +14,7 @@ from typing import Any
 
 import boto3
 
-from bench.common import CLI, Figure, sample_file
+from bench.common import CLI, Figure, first_niks, sample_file
 
 SECTION = "7 local-stack under load"
 ADMIN = (
@@ -38,7 +37,7 @@ def run(quick: bool = False) -> list[Figure]:
         server = subprocess.Popen([CLI, "local-stack", "--state", str(state)], stderr=log, stdout=log)  # noqa: S603 - the project's own command
         try:
             target = _wait_for(state)
-            slowest, delivered_s, tracebacks = _upload_and_ask(target, path, state, _niks(path))
+            slowest, delivered_s, tracebacks = _upload_and_ask(target, path, state, first_niks(path, ERASED))
         finally:
             server.send_signal(signal.SIGTERM)
             asked = time.perf_counter()
@@ -79,14 +78,6 @@ def _wait_for(state: Path) -> dict[str, Any]:
             return dict(json.loads(state.read_text()))
         time.sleep(0.2)
     raise RuntimeError("local-stack did not start")
-
-
-def _niks(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        header = file.readline()
-        file.seek(0)
-        rows = csv.DictReader(file, delimiter=";" if header.count(";") > header.count(",") else ",")
-        return [row["nik"] for _, row in zip(range(ERASED), rows, strict=False)]
 
 
 def _upload_and_ask(

@@ -210,11 +210,11 @@ def pending_report(
     # they count is never also still in the counts that follow.
     terminal = settled_counts(dynamodb, deliveries_table)
     report = PendingReport()
+
+    def counted(shard: str) -> ShardCounts:
+        return shard_counts(dynamodb, records_table, shard, now)
+
     for domain in DOMAIN_SLUGS:  # a domain's shards at once: on AWS each query waits ~10 ms
-
-        def counted(shard: str) -> ShardCounts:
-            return shard_counts(dynamodb, records_table, shard, now)
-
         for counts in each_at_once(counted, pending_shards(domain)):
             report.add_counts(domain, counts, now)
     report.delivered, report.rejected_by_ministry = terminal["delivered"], terminal["rejected_by_ministry"]
